@@ -1,0 +1,247 @@
+"""Validation of the curriculum content: schema, ids, cross-references, sources.
+
+``check_dir`` never raises on bad content: it returns every problem it finds, each named by a
+stable code so tests, the CLI and a content author all see the same thing:
+
+==================  =================================================================
+code                meaning
+==================  =================================================================
+missing-file        a YAML file the curriculum needs is not there
+unknown-file        a YAML file that no part of the curriculum reads
+yaml-syntax         the file is not valid YAML (line and column given)
+schema              a field is missing, misspelt, of the wrong type or out of range
+missing-source      an item does not say where its facts come from
+duplicate-id        two items of the same kind share an id
+unknown-<kind>      a reference names an id that does not exist (unknown-role, ...)
+numbering           numbered items (principles, types, standards) skip or repeat
+agenda-time         an agenda template's segments do not add up to its length
+==================  =================================================================
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .models import AgendasFile, Curriculum, RefTo
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    where: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f" {self.where}:" if self.where else ""
+        return f"{self.file}:{where} [{self.code}] {self.message}"
+
+
+@dataclass
+class Index:
+    """Every item that has an id, by kind, with where it was defined."""
+
+    items: dict[str, dict[str, Any]]
+    locations: dict[str, dict[str, str]]
+
+
+def file_names() -> list[str]:
+    return [f"{name}.yaml" for name in Curriculum.model_fields]
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _read(directory: Path) -> tuple[dict[str, Any], list[Problem]]:
+    raw: dict[str, Any] = {}
+    problems: list[Problem] = []
+    expected = set(file_names())
+    for name in sorted(expected):
+        path = directory / name
+        if not path.exists():
+            problems.append(Problem(name, "", "missing-file", "this file is missing"))
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            reason = getattr(exc, "problem", None) or str(exc)
+            problems.append(Problem(name, where, "yaml-syntax", f"not valid YAML: {reason}"))
+            continue
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(name, "", "yaml-syntax", f"not UTF-8 text: {exc.reason}"))
+            continue
+        if not isinstance(data, dict):
+            problems.append(Problem(name, "", "schema", "the file must hold a mapping of keys"))
+            continue
+        raw[path.stem] = data
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name not in expected:
+            problems.append(Problem(path.name, "", "unknown-file", "no part of the curriculum reads this file"))
+    return raw, problems
+
+
+# --- schema ----------------------------------------------------------------------------------
+
+
+def _describe(loc: tuple, data: Any) -> str:
+    """``plays[3] (id 'home-visits').role`` from a pydantic error location."""
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            try:
+                node = node[part]
+            except (IndexError, KeyError, TypeError):
+                node = None
+            if isinstance(node, dict) and "id" in node:
+                out += f" (id {node['id']!r})"
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def _schema_problems(file: str, data: Any, exc: ValidationError) -> Iterator[Problem]:
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        where = _describe(loc, data)
+        if err["type"] == "missing" and loc and loc[-1] == "source":
+            yield Problem(file, where, "missing-source", "this item does not name its source")
+            continue
+        if err["type"] == "extra_forbidden":
+            yield Problem(file, where, "schema", "unknown field (is it misspelt?)")
+            continue
+        value = err.get("input")
+        shown = "" if err["type"] == "missing" or isinstance(value, (dict, list)) else f" (got {value!r:.60})"
+        yield Problem(file, where, "schema", f"{err['msg']}{shown}")
+
+
+# --- ids and references --------------------------------------------------------------------
+
+
+def _ref_kind(annotation: Any) -> str | None:
+    """The kind a field refers to, looking through Optional, list and Annotated."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        for meta in annotation.__metadata__:
+            if isinstance(meta, RefTo):
+                return meta.kind
+    for arg in typing.get_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            continue
+        kind = _ref_kind(arg)
+        if kind:
+            return kind
+    return None
+
+
+@lru_cache(maxsize=None)
+def _ref_fields(cls: type[BaseModel]) -> dict[str, str]:
+    out = {}
+    for name, field in cls.model_fields.items():
+        kind = next((m.kind for m in field.metadata if isinstance(m, RefTo)), None)
+        kind = kind or _ref_kind(field.annotation)
+        if kind:
+            out[name] = kind
+    return out
+
+
+def _walk(node: Any, file: str, where: str) -> Iterator[tuple[str, str, Any]]:
+    if isinstance(node, BaseModel):
+        yield file, where, node
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            yield from _walk(value, file, f"{where}.{name}" if where else name)
+    elif isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            label = f"{where}[{i}]"
+            if isinstance(item, BaseModel) and isinstance(getattr(item, "id", None), str):
+                label += f" (id {item.id!r})"
+            yield from _walk(item, file, label)
+
+
+def build_index(files: dict[str, BaseModel]) -> tuple[Index, list[Problem]]:
+    problems: list[Problem] = []
+    items: dict[str, dict[str, Any]] = {}
+    locations: dict[str, dict[str, str]] = {}
+    refs: list[tuple[str, str, str, str]] = []
+    for stem, model in files.items():
+        file = f"{stem}.yaml"
+        for f, where, obj in _walk(model, file, ""):
+            kind = getattr(type(obj), "ID_KIND", None)
+            if kind:
+                seen = locations.setdefault(kind, {})
+                if obj.id in seen:
+                    problems.append(Problem(f, where, "duplicate-id",
+                                            f"id {obj.id!r} is already used by another {kind} at {seen[obj.id]}"))
+                else:
+                    seen[obj.id] = f"{f} {where}"
+                    items.setdefault(kind, {})[obj.id] = obj
+            for name, ref_kind in _ref_fields(type(obj)).items():
+                value = getattr(obj, name)
+                values = value if isinstance(value, (list, tuple)) else [value]
+                for v in values:
+                    if v is not None:
+                        refs.append((f, f"{where}.{name}" if where else name, ref_kind, v))
+    for f, where, kind, value in refs:
+        if value not in items.get(kind, {}):
+            label = kind.replace("_", " ")
+            problems.append(Problem(f, where, f"unknown-{kind.replace('_', '-')}",
+                                    f"{value!r} is not a known {label}"))
+    return Index(items, locations), problems
+
+
+# --- rules that are not references --------------------------------------------------------------
+
+
+def _numbering(index: Index, loaded: set[str]) -> Iterator[Problem]:
+    for kind, file, total in (("principle", "definition.yaml", 7), ("type", "six_types.yaml", 6),
+                              ("standard", "standards.yaml", 6)):
+        if file.removesuffix(".yaml") not in loaded:
+            continue
+        numbers = sorted(item.number for item in index.items.get(kind, {}).values())
+        if numbers != list(range(1, total + 1)):
+            yield Problem(file, "", "numbering", f"{kind}s must be numbered 1 to {total} once each (found {numbers})")
+
+
+def _agenda_times(agendas: AgendasFile) -> Iterator[Problem]:
+    for i, template in enumerate(agendas.templates):
+        total = sum(s.minutes for s in template.segments)
+        if total != template.total_minutes:
+            yield Problem("agendas.yaml", f"templates[{i}] (id {template.id!r})", "agenda-time",
+                          f"segments add up to {total} minutes but the template is {template.total_minutes}")
+
+
+# --- entry point -----------------------------------------------------------------------------------
+
+
+def check_dir(directory: Path | str) -> tuple[Curriculum | None, Index | None, list[Problem]]:
+    """Validate a content folder; returns the curriculum (when usable), its index, and problems."""
+    directory = Path(directory)
+    raw, problems = _read(directory)
+    files: dict[str, BaseModel] = {}
+    for stem, data in raw.items():
+        model_cls = Curriculum.model_fields[stem].annotation
+        try:
+            files[stem] = model_cls.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(_schema_problems(f"{stem}.yaml", data, exc))
+    index, ref_problems = build_index(files)
+    problems.extend(ref_problems)
+    problems.extend(_numbering(index, set(files)))
+    if "agendas" in files:
+        problems.extend(_agenda_times(files["agendas"]))
+    curriculum = None
+    if len(files) == len(Curriculum.model_fields):
+        curriculum = Curriculum(**files)
+    return curriculum, index, sorted(set(problems))

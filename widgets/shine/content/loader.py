@@ -1,0 +1,69 @@
+"""Cached access to the curriculum: load once per process, look items up by kind and id."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..i18n import _
+from .check import Index, Problem, check_dir
+from .models import Curriculum
+
+CONTENT_DIR = Path(__file__).parent
+
+
+class ContentError(Exception):
+    """The curriculum content is not valid; ``problems`` lists what is wrong."""
+
+    def __init__(self, directory: Path, problems: list[Problem]):
+        self.directory = directory
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems[:20])
+        more = len(problems) - 20
+        if more > 0:
+            lines += "\n  - " + _("... and {n} more").format(n=more)
+        super().__init__(_("The curriculum content in {path} has problems:").format(path=directory) + "\n" + lines)
+
+
+def content_dir() -> Path:
+    """The content folder: ``SHINE_CONTENT_DIR`` when a district keeps its own copy."""
+    return Path(os.environ.get("SHINE_CONTENT_DIR") or CONTENT_DIR)
+
+
+@lru_cache(maxsize=4)
+def _load(directory: Path) -> tuple[Curriculum, Index]:
+    curriculum, index, problems = check_dir(directory)
+    if problems or curriculum is None:
+        raise ContentError(directory, problems)
+    return curriculum, index
+
+
+def load(directory: Path | str | None = None) -> Curriculum:
+    """The whole curriculum, validated; raises :class:`ContentError` naming every problem."""
+    return _load(Path(directory) if directory else content_dir())[0]
+
+
+def index(directory: Path | str | None = None) -> Index:
+    return _load(Path(directory) if directory else content_dir())[1]
+
+
+def get(kind: str, item_id: str) -> Any:
+    """One item by kind and id, e.g. ``get("play", "parent-teacher-home-visits")``."""
+    items = index().items.get(kind)
+    if items is None:
+        raise KeyError(_("There is no kind of content called {kind!r}.").format(kind=kind))
+    try:
+        return items[item_id]
+    except KeyError:
+        raise KeyError(_("There is no {kind} with the id {id!r}.").format(kind=kind, id=item_id)) from None
+
+
+def items(kind: str) -> list[Any]:
+    """Every item of a kind, in the order the content lists them."""
+    return list(index().items.get(kind, {}).values())
+
+
+def clear_cache() -> None:
+    _load.cache_clear()

@@ -1,0 +1,98 @@
+"""Translations for every user-facing string in ``shine`` (gettext, catalogs kept as .po).
+
+English is the source language. The language is chosen per session: a Voila page passes
+``?lang=es`` (read from ``QUERY_STRING``), a notebook calls :func:`set_language`, and the
+``SHINE_LANG`` environment variable sets the default for a whole server. The current language
+lives in a context variable, so two sessions sharing one process never see each other's choice.
+
+Catalogs are committed as ``.po`` text and compiled in memory with Babel on first use, so there
+is no build step and no binary file in the repository.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import gettext as _gettext
+import io
+import os
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import parse_qs
+
+DOMAIN = "shine"
+LOCALE_DIR = Path(__file__).parent / "locale"
+DEFAULT_LANGUAGE = "en"
+
+_current: contextvars.ContextVar[str | None] = contextvars.ContextVar("shine_language", default=None)
+
+
+def available_languages() -> list[str]:
+    """Languages with a catalog, plus English (the source language)."""
+    found = {p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    return sorted(found | {DEFAULT_LANGUAGE})
+
+
+def _normalise(lang: str | None) -> str | None:
+    if not lang:
+        return None
+    code = lang.strip().replace("-", "_").split(".")[0]
+    if not code:
+        return None
+    langs = available_languages()
+    if code in langs:
+        return code
+    base = code.split("_")[0].lower()
+    return base if base in langs else None
+
+
+def _language_from_environment() -> str:
+    query = parse_qs(os.environ.get("QUERY_STRING", ""))
+    for candidate in (query.get("lang", [None])[0], os.environ.get("SHINE_LANG")):
+        lang = _normalise(candidate)
+        if lang:
+            return lang
+    return DEFAULT_LANGUAGE
+
+
+def get_language() -> str:
+    return _current.get() or _language_from_environment()
+
+
+def set_language(lang: str) -> str:
+    """Choose the language for this session; returns the language actually used.
+
+    An unknown language falls back to English rather than failing: a workshop must not stop
+    because a catalog is missing.
+    """
+    chosen = _normalise(lang) or DEFAULT_LANGUAGE
+    _current.set(chosen)
+    return chosen
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> _gettext.NullTranslations:
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if lang == DEFAULT_LANGUAGE or not po.exists():
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+def gettext(message: str) -> str:
+    return translations(get_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(get_language()).ngettext(singular, plural, n)
+
+
+_ = gettext
+
+__all__ = ["_", "gettext", "ngettext", "get_language", "set_language", "available_languages"]

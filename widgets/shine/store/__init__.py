@@ -1,0 +1,15 @@
+"""``shine.store``: the one place that touches the database (SQLAlchemy 2).
+
+Default: one SQLite file at ``<SHINE_HOME>/shine.db`` (``~/.time-to-shine/shine.db``), created on
+first use. ``SHINE_DB_URL=postgresql+psycopg://user@host/db`` runs the same code on PostgreSQL.
+"""
+
+from .api import MAX_POST_CHARS, POST_KINDS, TEAM_LEVELS, PostView, Store, TeamInfo, WorkshopInfo, clean_text
+from .engine import (DatabaseDamagedError, SchemaTooNewError, StoreError, StoreInputError, default_url,
+                     head_revision, shine_home)
+
+__all__ = [
+    "MAX_POST_CHARS", "POST_KINDS", "TEAM_LEVELS", "DatabaseDamagedError", "PostView", "SchemaTooNewError",
+    "Store", "StoreError", "StoreInputError", "TeamInfo", "WorkshopInfo", "clean_text", "default_url",
+    "head_revision", "shine_home",
+]

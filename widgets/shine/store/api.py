@@ -1,0 +1,362 @@
+"""The store's public API: everything the widgets, dashboards and CLI save or read.
+
+Every method opens a short transaction and closes it, so a kernel never holds a lock while a
+person is typing. Values passed in are checked here (kinds, lengths, empty text) and refused
+with a plain-language :class:`StoreInputError`; statements are always parameterised.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Iterator
+
+from sqlalchemy import Connection, and_, func, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from ..i18n import _
+from . import engine as eng
+from .schema import AssessmentResponse, Moderation, Participant, PlanVersion, Post, Team, Vote, Workshop
+
+POST_KINDS = ("milestone", "challenge", "practice", "question")
+TEAM_LEVELS = ("elementary", "middle", "high", "k-8", "k-12", "other")
+MAX_POST_CHARS = 2000
+MAX_NAME_CHARS = 200
+MAX_TAGS = 12
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a room
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; they were written in UTC."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def clean_text(value: Any, *, field: str, max_chars: int, required: bool = True) -> str | None:
+    """Text as it will be stored: stripped, NUL characters removed (PostgreSQL refuses them)."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise StoreInputError(_("{field} must be text.").format(field=field))
+    text = value.replace("\x00", "").strip()
+    if not text:
+        if required:
+            raise StoreInputError(_("{field} is empty; please write something.").format(field=field))
+        return None
+    if len(text) > max_chars:
+        raise StoreInputError(
+            _("{field} is {n} characters long; the limit is {limit}. Please shorten it.").format(
+                field=field, n=len(text), limit=max_chars))
+    return text
+
+
+def _client(client_id: str) -> str:
+    return clean_text(client_id, field=_("The participant id"), max_chars=64)
+
+
+@dataclass(frozen=True)
+class WorkshopInfo:
+    id: int
+    code: str
+    name: str
+    kind: str
+    agenda_id: str | None
+    held_on: date | None
+    language: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TeamInfo:
+    id: int
+    district: str
+    school: str
+    level: str | None
+
+
+@dataclass(frozen=True)
+class PostView:
+    id: int
+    workshop_id: int
+    team_id: int | None
+    school: str | None
+    kind: str
+    body: str
+    tags: tuple[str, ...]
+    segment_id: str | None
+    created_at: datetime
+    votes: int
+    hidden: bool
+
+
+class Store:
+    """The one place that touches the database. ``Store()`` opens the default database."""
+
+    def __init__(self, url: str | None = None, *, upgrade: bool = True):
+        self.engine = eng.make_engine(url)
+        self.url = self.engine.url
+        self.revision = eng.upgrade(self.engine) if upgrade else eng.current_revision(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def backend(self) -> str:
+        return self.url.get_backend_name()
+
+    def describe(self) -> str:
+        return self.url.render_as_string(hide_password=True)
+
+    # --- transactions ------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One short write transaction, retried if SQLite stays busy past its timeout."""
+        for attempt in range(3):
+            try:
+                with self.engine.connect() as conn:
+                    conn.execution_options(shine_write=True)
+                    with conn.begin():
+                        yield conn
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 2:
+                    raise eng.StoreError(_("The database is busy and could not save; please try again.")) from exc
+                time.sleep(0.2 * (attempt + 1))
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    # --- workshops -------------------------------------------------------------------------------
+
+    def create_workshop(self, name: str, kind: str = "regional-meeting", *, agenda_id: str | None = None,
+                        held_on: date | None = None, language: str = "en", key_hash: str | None = None,
+                        code: str | None = None) -> WorkshopInfo:
+        name = clean_text(name, field=_("The workshop name"), max_chars=MAX_NAME_CHARS)
+        kind = clean_text(kind, field=_("The workshop kind"), max_chars=40)
+        for _attempt in range(10):
+            join = code or "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
+            try:
+                with self._write() as conn:
+                    wid = conn.execute(insert(Workshop).values(
+                        code=join, name=name, kind=kind, agenda_id=agenda_id, held_on=held_on,
+                        language=language, key_hash=key_hash, created_at=_now(),
+                    ).returning(Workshop.id)).scalar_one()
+                return self.workshop(wid)
+            except IntegrityError:
+                if code:
+                    raise StoreInputError(_("The join code {code} is already used by another workshop.").format(code=code)) from None
+        raise eng.StoreError(_("Could not find a free join code; please try again."))
+
+    def _workshop_info(self, row) -> WorkshopInfo:
+        return WorkshopInfo(row.id, row.code, row.name, row.kind, row.agenda_id, row.held_on, row.language,
+                            _aware(row.created_at))
+
+    def workshop(self, workshop_id: int) -> WorkshopInfo:
+        with self._read() as conn:
+            row = conn.execute(select(Workshop).where(Workshop.id == workshop_id)).one_or_none()
+        if row is None:
+            raise KeyError(_("There is no workshop number {id}.").format(id=workshop_id))
+        return self._workshop_info(row)
+
+    def workshop_by_code(self, code: str) -> WorkshopInfo | None:
+        code = (code or "").strip().upper()
+        with self._read() as conn:
+            row = conn.execute(select(Workshop).where(Workshop.code == code)).one_or_none()
+        return self._workshop_info(row) if row else None
+
+    def workshops(self) -> list[WorkshopInfo]:
+        with self._read() as conn:
+            rows = conn.execute(select(Workshop).order_by(Workshop.id)).all()
+        return [self._workshop_info(r) for r in rows]
+
+    # --- teams and participants ------------------------------------------------------------
+
+    def ensure_team(self, district: str, school: str, level: str | None = None) -> TeamInfo:
+        """The team of a school, created on first use (two kiosks may race: both get the same)."""
+        district = clean_text(district, field=_("The district"), max_chars=MAX_NAME_CHARS)
+        school = clean_text(school, field=_("The school"), max_chars=MAX_NAME_CHARS)
+        if level is not None and level not in TEAM_LEVELS:
+            raise StoreInputError(_("{level!r} is not a school level; use one of: {levels}.").format(
+                level=level, levels=", ".join(TEAM_LEVELS)))
+        where = and_(Team.district == district, Team.school == school)
+        with self._read() as conn:
+            row = conn.execute(select(Team).where(where)).one_or_none()
+        if row is None:
+            try:
+                with self._write() as conn:
+                    conn.execute(insert(Team).values(district=district, school=school, level=level,
+                                                     created_at=_now()))
+            except IntegrityError:
+                pass  # another kiosk created it a moment ago
+            with self._read() as conn:
+                row = conn.execute(select(Team).where(where)).one()
+        return TeamInfo(row.id, row.district, row.school, row.level)
+
+    def teams(self, district: str | None = None) -> list[TeamInfo]:
+        query = select(Team).order_by(Team.district, Team.school)
+        if district:
+            query = query.where(Team.district == district)
+        with self._read() as conn:
+            return [TeamInfo(r.id, r.district, r.school, r.level) for r in conn.execute(query)]
+
+    def register_participant(self, client_id: str, *, team_id: int | None = None, role: str | None = None) -> None:
+        """Remember which team and role a browser session speaks for (no names, ever)."""
+        client_id = _client(client_id)
+        role = clean_text(role, field=_("The role"), max_chars=40, required=False)
+        try:
+            with self._write() as conn:
+                conn.execute(insert(Participant).values(client_id=client_id, team_id=team_id, role=role,
+                                                        created_at=_now()))
+        except IntegrityError:
+            with self._write() as conn:
+                conn.execute(Participant.__table__.update().where(Participant.client_id == client_id)
+                             .values(team_id=team_id, role=role))
+
+    # --- posts --------------------------------------------------------------------------------
+
+    def add_post(self, workshop_id: int, kind: str, body: str, client_id: str, *, team_id: int | None = None,
+                 tags: list[str] | tuple[str, ...] = (), segment_id: str | None = None) -> int:
+        if kind not in POST_KINDS:
+            raise StoreInputError(_("{kind!r} is not a kind of post; use one of: {kinds}.").format(
+                kind=kind, kinds=", ".join(POST_KINDS)))
+        body = clean_text(body, field=_("The post"), max_chars=MAX_POST_CHARS)
+        tags = [clean_text(t, field=_("A tag"), max_chars=80) for t in tags]
+        if len(tags) > MAX_TAGS:
+            raise StoreInputError(_("A post can carry at most {n} tags.").format(n=MAX_TAGS))
+        with self._write() as conn:
+            return conn.execute(insert(Post).values(
+                workshop_id=workshop_id, team_id=team_id, client_id=_client(client_id), kind=kind, body=body,
+                tags=tags, segment_id=segment_id, created_at=_now(),
+            ).returning(Post.id)).scalar_one()
+
+    def count_posts(self, workshop_id: int | None = None) -> int:
+        query = select(func.count(Post.id))
+        if workshop_id is not None:
+            query = query.where(Post.workshop_id == workshop_id)
+        with self._read() as conn:
+            return conn.execute(query).scalar_one()
+
+    def posts(self, workshop_id: int, *, since_id: int = 0, include_hidden: bool = False,
+              limit: int | None = None) -> list[PostView]:
+        """Posts newest first, with their vote counts and whether a moderator hid them."""
+        votes = (select(Vote.post_id, func.count(Vote.id).label("n")).group_by(Vote.post_id).subquery())
+        last_action = (select(Moderation.post_id, func.max(Moderation.id).label("mid"))
+                       .group_by(Moderation.post_id).subquery())
+        query = (
+            select(Post.__table__, Team.school.label("school"), func.coalesce(votes.c.n, 0).label("n_votes"),
+                   Moderation.action.label("action"))
+            .outerjoin(Team, Team.id == Post.team_id)
+            .outerjoin(votes, votes.c.post_id == Post.id)
+            .outerjoin(last_action, last_action.c.post_id == Post.id)
+            .outerjoin(Moderation, Moderation.id == last_action.c.mid)
+            .where(Post.workshop_id == workshop_id, Post.id > since_id)
+            .order_by(Post.id.desc())
+        )
+        if limit:
+            query = query.limit(limit)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        out = []
+        for r in rows:
+            hidden = r.action == "hide"
+            if hidden and not include_hidden:
+                continue
+            out.append(PostView(r.id, r.workshop_id, r.team_id, r.school, r.kind, r.body, tuple(r.tags or ()),
+                                r.segment_id, _aware(r.created_at), r.n_votes, hidden))
+        return out
+
+    def vote(self, post_id: int, client_id: str) -> bool:
+        """A "me too"; returns False when this participant already voted for the post."""
+        try:
+            with self._write() as conn:
+                conn.execute(insert(Vote).values(post_id=post_id, client_id=_client(client_id),
+                                                 created_at=_now()))
+            return True
+        except IntegrityError:
+            return False
+
+    def moderate(self, post_id: int, action: str, reason: str | None = None) -> None:
+        if action not in ("hide", "show"):
+            raise StoreInputError(_("A moderator can hide or show a post, nothing else."))
+        reason = clean_text(reason, field=_("The reason"), max_chars=MAX_POST_CHARS, required=False)
+        with self._write() as conn:
+            conn.execute(insert(Moderation).values(post_id=post_id, action=action, reason=reason,
+                                                   created_at=_now()))
+
+    # --- plans ----------------------------------------------------------------------------------
+
+    def save_plan(self, team_id: int, school_year: str, data: dict, *, client_id: str | None = None) -> int:
+        """Save a new version of a team's plan; earlier versions stay. Returns the version number."""
+        if not isinstance(data, dict):
+            raise StoreInputError(_("A plan must be saved as a mapping of fields."))
+        for _attempt in range(5):
+            try:
+                with self._write() as conn:
+                    last = conn.execute(select(func.max(PlanVersion.version)).where(
+                        PlanVersion.team_id == team_id, PlanVersion.school_year == school_year)).scalar_one()
+                    version = (last or 0) + 1
+                    conn.execute(insert(PlanVersion).values(
+                        team_id=team_id, school_year=school_year, version=version, data=data,
+                        client_id=client_id, created_at=_now()))
+                return version
+            except IntegrityError:
+                continue  # two devices saved at the same instant: take the next number
+        raise eng.StoreError(_("The plan could not be saved; please try again."))
+
+    def latest_plan(self, team_id: int, school_year: str) -> tuple[int, dict] | None:
+        with self._read() as conn:
+            row = conn.execute(
+                select(PlanVersion.version, PlanVersion.data)
+                .where(PlanVersion.team_id == team_id, PlanVersion.school_year == school_year)
+                .order_by(PlanVersion.version.desc()).limit(1)).one_or_none()
+        return (row.version, row.data) if row else None
+
+    def plan_versions(self, team_id: int, school_year: str) -> list[tuple[int, datetime]]:
+        with self._read() as conn:
+            return [(r.version, _aware(r.created_at)) for r in conn.execute(
+                select(PlanVersion.version, PlanVersion.created_at)
+                .where(PlanVersion.team_id == team_id, PlanVersion.school_year == school_year)
+                .order_by(PlanVersion.version))]
+
+    # --- assessments ------------------------------------------------------------------------------
+
+    def record_response(self, instrument: str, item_id: str, value: int | None, client_id: str, *,
+                        team_id: int | None = None, note: str | None = None) -> None:
+        if value is not None and not isinstance(value, int):
+            raise StoreInputError(_("A rating must be a whole number."))
+        note = clean_text(note, field=_("The note"), max_chars=MAX_POST_CHARS, required=False)
+        with self._write() as conn:
+            conn.execute(insert(AssessmentResponse).values(
+                team_id=team_id, client_id=_client(client_id), instrument=instrument, item_id=item_id,
+                value=value, note=note, created_at=_now()))
+
+    def latest_responses(self, instrument: str, *, team_id: int | None = None) -> dict[str, dict[str, int | None]]:
+        """``{client_id: {item_id: value}}``: each participant's last answer to each item."""
+        last = (select(func.max(AssessmentResponse.id).label("rid"))
+                .where(AssessmentResponse.instrument == instrument)
+                .group_by(AssessmentResponse.client_id, AssessmentResponse.item_id))
+        if team_id is not None:
+            last = last.where(AssessmentResponse.team_id == team_id)
+        query = select(AssessmentResponse.client_id, AssessmentResponse.item_id, AssessmentResponse.value).where(
+            AssessmentResponse.id.in_(last.scalar_subquery()))
+        out: dict[str, dict[str, int | None]] = {}
+        with self._read() as conn:
+            for client_id, item_id, value in conn.execute(query):
+                out.setdefault(client_id, {})[item_id] = value
+        return out
