@@ -15,10 +15,11 @@ from datetime import date, datetime, timezone
 from typing import Any, Iterator
 
 from sqlalchemy import Connection, and_, func, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from ..i18n import _
 from . import engine as eng
+from .engine import StoreInputError
 from .schema import AssessmentResponse, Moderation, Participant, PlanVersion, Post, Team, Vote, Workshop
 
 POST_KINDS = ("milestone", "challenge", "practice", "question")
@@ -27,6 +28,12 @@ MAX_POST_CHARS = 2000
 MAX_NAME_CHARS = 200
 MAX_TAGS = 12
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a room
+
+
+def _is_damage(exc: DatabaseError) -> bool:
+    """sqlite's words for a file it cannot read (as opposed to a constraint or a lock)."""
+    words = str(exc.orig if getattr(exc, "orig", None) else exc)
+    return any(w in words for w in ("malformed", "not a database", "disk image", "file is encrypted"))
 
 
 def _now() -> datetime:
@@ -132,15 +139,26 @@ class Store:
                         yield conn
                 return
             except OperationalError as exc:
+                if _is_damage(exc):
+                    raise eng._damaged(self.engine, exc) from exc
                 if "locked" not in str(exc) or attempt == 2:
                     raise eng.StoreError(_("The database is busy and could not save; please try again.")) from exc
                 time.sleep(0.2 * (attempt + 1))
+            except DatabaseError as exc:
+                if _is_damage(exc):
+                    raise eng._damaged(self.engine, exc) from exc
+                raise
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            with conn.begin():
-                yield conn
+        try:
+            with self.engine.connect() as conn:
+                with conn.begin():
+                    yield conn
+        except DatabaseError as exc:
+            if _is_damage(exc):
+                raise eng._damaged(self.engine, exc) from exc
+            raise
 
     # --- workshops -------------------------------------------------------------------------------
 

@@ -1,0 +1,99 @@
+"""`shine serve` (what `make workshop` runs for now): it prints an address, serves the modules
+with standalone Voila, shows no code, and stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    env = dict(os.environ, SHINE_HOME=str(home), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "shine", "serve", "--port", str(free_port())], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines, url = [], None
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and url is None:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        match = re.search(r"(http://\S+)", line)
+        if match:
+            url = match.group(1)
+    if url is None:
+        proc.kill()
+        pytest.fail("shine serve printed no address:\n" + "".join(lines))
+    yield proc, url.rstrip("/"), lines
+    if proc.poll() is None:
+        proc.kill()
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        assert response.status == 200
+        return response.read().decode()
+
+
+def test_it_prints_where_to_go_and_how_to_stop(server):
+    _proc, url, lines = server
+    text = "".join(lines)
+    assert "Open this address in a browser" in text
+    assert url.startswith("http://127.0.0.1:") or url.startswith("http://localhost:")
+
+
+def test_it_lists_the_modules_and_renders_one_without_code(server):
+    _proc, url, _lines = server
+    assert "00-welcome.ipynb" in fetch(url + "/")
+    page = fetch(url + "/voila/render/00-welcome.ipynb")
+    assert "Welcome to Time to Shine" in page
+    assert "from shine.ui" not in page  # sources are stripped
+
+
+@pytest.mark.browser
+def test_a_participant_opens_the_welcome_page_in_chromium(server, page, artifacts_dir):
+    _proc, url, _lines = server
+    page.goto(url + "/", wait_until="domcontentloaded")  # through the tree, so Voila sets its cookie
+    page.click("text=00-welcome.ipynb")
+    page.wait_for_selector("text=full, equal, and equitable partnership", timeout=60_000)
+    page.get_by_role("button", name="Equal", exact=True).click()
+    page.wait_for_selector("text=Choose a word to see what it means", state="detached", timeout=10_000)
+    page.get_by_role("combobox").first.select_option(label="Parent or caregiver") if page.get_by_role(
+        "option", name="Parent or caregiver").count() else None
+    assert page.locator(".shine-module-header").count() == 1
+    assert "from shine" not in page.content()
+    page.screenshot(path=str(artifacts_dir / "welcome.png"), full_page=True)
+
+
+def test_ctrl_c_stops_the_server_and_its_kernels(server):
+    proc, url, _lines = server
+    fetch(url + "/voila/render/00-welcome.ipynb")  # leaves a kernel running
+    children = psutil.Process(proc.pid).children(recursive=True)
+    assert children, "Voila runs under shine serve"
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=40)
+    assert proc.returncode == 0, out
+    assert "Stopped." in out
+    time.sleep(1)
+    alive = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    assert alive == [], f"left running: {[c.cmdline()[:3] for c in alive]}"

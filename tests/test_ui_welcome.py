@@ -1,0 +1,81 @@
+"""The welcome module's components, driven as a participant would use them."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+
+from shine import content
+from shine.ui.course_map import CourseMap, participant_roles
+from shine.ui.definition_card import DefinitionCard
+from shine.ui.header import KeyPoints, ModuleHeader, header_html
+
+
+def test_header_shows_what_the_content_says():
+    module = content.get("module", "00-welcome")
+    html = ModuleHeader("00-welcome").html.value
+    assert module.title.replace("'", "&#x27;") in html
+    for question in module.questions:
+        assert question.replace("'", "&#x27;")[:30] in html
+    assert f"{module.teaching_minutes} minute" in html
+    assert "Notes for the facilitator" not in html
+
+
+def test_facilitator_header_adds_the_instructor_notes():
+    module = content.get("module", "00-welcome")
+    html = header_html("00-welcome", facilitator=True)
+    if module.instructor_notes:
+        assert "Notes for the facilitator" in html
+
+
+def test_keypoints():
+    module = content.get("module", "00-welcome")
+    assert module.keypoints[0].replace("'", "&#x27;")[:30] in KeyPoints("00-welcome").html.value
+
+
+def test_definition_card_explains_each_word_when_chosen():
+    card = DefinitionCard()
+    assert "full, equal, and equitable partnership" in card.quote.value
+    assert "Choose a word" in card.meaning.value
+    for dim_id, dim in card.dimensions.items():
+        card.buttons.value = dim_id  # what a click does
+        assert dim.meaning.replace("'", "&#x27;")[:40] in card.meaning.value
+
+
+def test_course_map_filters_modules_by_role():
+    course = CourseMap()
+    everything = course.table.value
+    assert "00-welcome" not in everything  # titles are shown, not ids
+    roles = participant_roles()
+    assert roles, "content lists who participates"
+    for role in roles:
+        course.role.value = role.id
+        expected = [m for m in content.items("module") if role.id in m.audience]
+        for m in expected:
+            assert m.title.replace("'", "&#x27;").replace("&", "&amp;")[:20] in course.table.value or "&" in m.title
+    course.role.value = None
+    assert course.table.value == everything
+
+
+@pytest.fixture
+def hostile_content(tmp_path, monkeypatch):
+    """A district's copy of the content with markup in it: it must show as text."""
+    target = tmp_path / "content"
+    shutil.copytree(content.CONTENT_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    path = target / "modules.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["modules"][0]["title"] = "<script>alert('x')</script> & <b>bold</b>"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    monkeypatch.setenv("SHINE_CONTENT_DIR", str(target))
+    content.clear_cache()
+    yield
+    content.clear_cache()
+
+
+def test_markup_in_content_is_escaped(hostile_content):
+    html = ModuleHeader("00-welcome").html.value
+    assert "<script>" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;" in html and "&amp;" in html
+    assert "<script>" not in CourseMap().table.value

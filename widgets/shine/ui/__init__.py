@@ -1,0 +1,2 @@
+"""ipywidgets components, one per module file. Notebooks import what they show, e.g.
+``from shine.ui.header import ModuleHeader``."""

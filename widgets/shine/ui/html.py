@@ -1,0 +1,43 @@
+"""Small HTML builders for widgets. Every piece of text passes through :func:`esc` here, so
+content and user text always show as text, never as markup."""
+
+from __future__ import annotations
+
+import html
+from typing import Iterable
+
+STYLE = """
+<style>
+.shine { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 16px;
+         line-height: 1.5; color: #1f2933; max-width: 60rem; }
+.shine h2 { font-size: 1.6rem; margin: 0.2rem 0 0.6rem; }
+.shine h3 { font-size: 1.15rem; margin: 1rem 0 0.3rem; }
+.shine .shine-meta { color: #52606d; font-size: 0.95rem; }
+.shine .shine-box { border-left: 5px solid #1c7ed6; background: #f1f7fd; padding: 0.6rem 1rem;
+                    margin: 0.6rem 0; border-radius: 4px; }
+.shine .shine-quote { font-size: 1.15rem; font-style: italic; }
+.shine .shine-note { border-left-color: #f08c00; background: #fff8eb; }
+.shine table { border-collapse: collapse; }
+.shine td, .shine th { padding: 0.3rem 0.7rem; border-bottom: 1px solid #d9e2ec; text-align: left;
+                       vertical-align: top; }
+</style>
+"""
+
+
+def esc(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def bullets(items: Iterable[object]) -> str:
+    items = list(items)
+    if not items:
+        return ""
+    return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+
+
+def section(title: str, body_html: str) -> str:
+    return f"<h3>{esc(title)}</h3>{body_html}" if body_html else ""
+
+
+def page(body_html: str) -> str:
+    return f'{STYLE}<div class="shine">{body_html}</div>'
