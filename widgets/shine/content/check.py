@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .models import AgendasFile, Curriculum, RefTo
 
@@ -130,6 +130,36 @@ def _schema_problems(file: str, data: Any, exc: ValidationError) -> Iterator[Pro
 # --- ids and references --------------------------------------------------------------------
 
 
+def _partial(model_cls: type[BaseModel], data: dict) -> BaseModel:
+    """The parts of a file that are valid, so one bad item does not hide the ids of the rest
+    (and flood the report with references to them)."""
+    values = {}
+    for name, field in model_cls.model_fields.items():
+        if name not in data:
+            continue
+        value = data[name]
+        item_type = typing.get_args(field.annotation)[0] if typing.get_origin(field.annotation) is list else None
+        if item_type is not None and isinstance(value, list):
+            adapter = TypeAdapter(item_type)
+            kept = []
+            for item in value:
+                try:
+                    kept.append(adapter.validate_python(item))
+                except ValidationError:
+                    # Keep its id (and its plain references) so nothing else looks broken.
+                    if isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(item_type, type) \
+                            and issubclass(item_type, BaseModel):
+                        kept.append(item_type.model_construct(
+                            **{k: v for k, v in item.items() if k in item_type.model_fields}))
+            values[name] = kept
+        else:
+            try:
+                values[name] = TypeAdapter(field.annotation).validate_python(value)
+            except ValidationError:
+                pass
+    return model_cls.model_construct(**values)
+
+
 def _ref_kind(annotation: Any) -> str | None:
     """The kind a field refers to, looking through Optional, list and Annotated."""
     if typing.get_origin(annotation) is typing.Annotated:
@@ -160,7 +190,7 @@ def _walk(node: Any, file: str, where: str) -> Iterator[tuple[str, str, Any]]:
     if isinstance(node, BaseModel):
         yield file, where, node
         for name in type(node).model_fields:
-            value = getattr(node, name)
+            value = getattr(node, name, None)
             yield from _walk(value, file, f"{where}.{name}" if where else name)
     elif isinstance(node, (list, tuple)):
         for i, item in enumerate(node):
@@ -188,10 +218,10 @@ def build_index(files: dict[str, BaseModel]) -> tuple[Index, list[Problem]]:
                     seen[obj.id] = f"{f} {where}"
                     items.setdefault(kind, {})[obj.id] = obj
             for name, ref_kind in _ref_fields(type(obj)).items():
-                value = getattr(obj, name)
+                value = getattr(obj, name, None)
                 values = value if isinstance(value, (list, tuple)) else [value]
                 for v in values:
-                    if v is not None:
+                    if isinstance(v, str):
                         refs.append((f, f"{where}.{name}" if where else name, ref_kind, v))
     for f, where, kind, value in refs:
         if value not in items.get(kind, {}):
@@ -230,15 +260,17 @@ def check_dir(directory: Path | str) -> tuple[Curriculum | None, Index | None, l
     directory = Path(directory)
     raw, problems = _read(directory)
     files: dict[str, BaseModel] = {}
+    partial: dict[str, BaseModel] = {}
     for stem, data in raw.items():
         model_cls = Curriculum.model_fields[stem].annotation
         try:
             files[stem] = model_cls.model_validate(data)
         except ValidationError as exc:
             problems.extend(_schema_problems(f"{stem}.yaml", data, exc))
-    index, ref_problems = build_index(files)
+            partial[stem] = _partial(model_cls, data)
+    index, ref_problems = build_index({**files, **partial})
     problems.extend(ref_problems)
-    problems.extend(_numbering(index, set(files)))
+    problems.extend(_numbering(index, set(files)))  # only where the whole file is valid
     if "agendas" in files:
         problems.extend(_agenda_times(files["agendas"]))
     curriculum = None

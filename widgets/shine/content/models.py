@@ -61,6 +61,12 @@ class Sourced(Model):
     source: Sources
 
 
+class Note(Sourced):
+    """A short paragraph introducing a framework or a file, with where it comes from."""
+
+    text: Text
+
+
 # --- sources and studies -------------------------------------------------------------------
 
 
@@ -169,7 +175,7 @@ class Pillar(Sourced):
 
 
 class DistrictSupportFile(Model):
-    intro: Sourced | None = None
+    intro: Note
     pillars: list[Pillar] = Field(min_length=3)
 
 
@@ -240,7 +246,7 @@ class InvolvementType(Sourced):
 
 
 class SixTypesFile(Model):
-    framework: Sourced
+    framework: Note
     types: list[InvolvementType] = Field(min_length=6, max_length=6)
 
 
@@ -267,7 +273,7 @@ class ResponsibilityMapping(Sourced):
 
 
 class StandardsFile(Model):
-    framework: Sourced
+    framework: Note
     standards: list[Standard] = Field(min_length=6, max_length=6)
     school_responsibility_map: list[ResponsibilityMapping] = Field(min_length=1)
 
@@ -293,7 +299,7 @@ class ImpactExample(Sourced):
 
 
 class ImpactFile(Model):
-    intro: Sourced
+    intro: Note
     charts: list[ImpactChart] = Field(min_length=1)
     examples: list[ImpactExample] = Field(min_length=3)
 
@@ -352,7 +358,7 @@ class Responsibility(Sourced):
 
 
 class ResponsibilitiesFile(Model):
-    guidance: Sourced
+    guidance: Note
     responsibilities: list[Responsibility] = Field(min_length=6)
 
 
@@ -470,7 +476,7 @@ class TeamSeat(Sourced):
 
 
 class NnpsFile(Model):
-    network: Sourced
+    network: Note
     elements: list[Element] = Field(min_length=4)
     team: list[TeamSeat] = Field(min_length=1)
     team_size: Figure

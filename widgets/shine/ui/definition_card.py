@@ -14,7 +14,8 @@ def definition_html() -> str:
     d = content.load().definition.definition
     return page(
         f'<div class="shine-box"><p class="shine-quote">&ldquo;{esc(d.text)}&rdquo;</p>'
-        f'<p class="shine-meta">{esc(d.attribution)} ({esc(d.published)})</p></div>'
+        f'<p class="shine-meta">&mdash; {esc(d.attribution)}</p></div>'
+        f'<p class="shine-meta">{esc(d.published)}</p>'
     )
 
 

@@ -1,0 +1,81 @@
+# Time to Shine: the few commands a trainer or developer needs.
+#
+#   make workshop          serve the modules as Voila dashboards [PORT=N] [LAN=1]
+#   make lab               JupyterLab on the curriculum root
+#   make test              full test suite (installs missing system packages first)
+#   make bench             benchmarks, when there are any
+#   make i18n              refresh the message catalogs after changing strings
+#   make clean             remove the virtualenv and caches
+#
+# Everything runs from the project's own .venv, created on first use, so no
+# command depends on what happens to be installed globally.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The interpreter that creates the venv; a trainer whose python3 is older than
+# 3.11 can point this elsewhere: make lab PYTHON=python3.12
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+# Stamp file: pip runs only when pyproject.toml is newer than the last install,
+# so a second `make test` goes straight to pytest.
+STAMP  := $(VENV)/.installed
+
+# Two workers: the machines (CI's and ours) have two cores, and each worker
+# starts its own PostgreSQL and Chromium, so more would only add contention.
+# Override with e.g. make test WORKERS=0 to run in a single process.
+WORKERS ?= 2
+# Extra pytest arguments: make test PYTEST_ARGS='-k store -x'
+PYTEST_ARGS ?=
+
+# `shine serve` options, only when asked for.
+SERVE_ARGS := $(if $(PORT),--port $(PORT)) $(if $(filter 1 yes true,$(LAN)),--lan)
+
+.PHONY: help workshop lab test bench clean i18n
+
+help:
+	@sed -n '3,9p' Makefile | sed 's/^# *//'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+workshop: $(STAMP)
+	$(VENV)/bin/shine serve $(SERVE_ARGS)
+
+# Jupyter refuses to start as root unless told; our dev and CI machines run
+# everything as root, a trainer's laptop does not.
+LAB_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=. $(LAB_ARGS)
+
+# install-system-packages is fast when nothing is missing, so it runs every
+# time: a fresh machine (CI always is one) gets Chromium etc. without a
+# separate step.  pytest's exit status is the recipe's, so a failing test
+# fails `make test` (make itself then exits 2).
+test: $(STAMP)
+	tools/install-system-packages
+	$(PY) -m pytest -n $(WORKERS) --timeout=600 $(PYTEST_ARGS) tests/
+
+bench: $(STAMP)
+	@if [[ -f benchmarks/__main__.py ]]; then \
+		$(PY) -m benchmarks; \
+	else \
+		echo "No benchmarks yet (benchmarks/__main__.py does not exist); nothing to run."; \
+	fi
+
+# Every user-facing string goes through shine.i18n; this collects them into
+# shine.pot and merges new ones into each language's .po (then translate them).
+I18N := widgets/shine/i18n
+i18n: $(STAMP)
+	$(VENV)/bin/pybabel extract -o $(I18N)/shine.pot --no-location --sort-output \
+		--project="Time to Shine" --copyright-holder="Time to Shine" widgets/shine
+	$(VENV)/bin/pybabel update -i $(I18N)/shine.pot -d $(I18N)/locale -D shine --no-fuzzy-matching
+
+# Generated files only; .shine/ is left alone since it may hold local data.
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts build dist widgets/*.egg-info
+	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
