@@ -240,3 +240,44 @@ def test_shine_command_is_installed():
     out = subprocess.run([str(Path(sys.executable).with_name("shine")), "content", "check"],
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+# --- paraphrase, don't copy --------------------------------------------------------------------
+
+RUN_LIMIT = 14  # words in a row shared with a source document
+# Quoted on purpose (with attribution), or names of things: resource titles, source records.
+VERBATIM_ALLOWED = (".definition.text", ".principles[", ".assets[", ".sources[", ".organizations[")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
+
+
+def _strings(node, path=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, f"{path}[{i}]")
+    elif isinstance(node, str):
+        yield path, node
+
+
+def test_content_paraphrases_its_sources():
+    documents = list(SEEDS.glob("*.txt")) + [SEEDS.parent / "curriculum-facts.md"]
+    if not SEEDS.is_dir():
+        pytest.skip("../shared is not beside the checkout")
+    grams = set()
+    for doc in documents:
+        w = _words(doc.read_text(encoding="utf-8"))
+        grams.update(tuple(w[i:i + RUN_LIMIT]) for i in range(len(w) - RUN_LIMIT + 1))
+    copied = []
+    for path in sorted(content.CONTENT_DIR.glob("*.yaml")):
+        for where, text in _strings(yaml.safe_load(path.read_text())):
+            if any(allowed in where for allowed in VERBATIM_ALLOWED):
+                continue
+            w = _words(text)
+            if any(tuple(w[i:i + RUN_LIMIT]) in grams for i in range(len(w) - RUN_LIMIT + 1)):
+                copied.append(f"{path.name}{where}: {text[:80]}...")
+    assert not copied, "Paraphrase these; they copy a source word for word:\n" + "\n".join(copied)
