@@ -233,36 +233,35 @@ def test_a_file_that_is_not_a_database_is_reported_and_left_untouched(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_a_truncated_database_file_is_reported(tmp_path):
-    path = tmp_path / "shine.db"
-    with Store(f"sqlite:///{path}") as s:
-        w = s.create_workshop("Regional")
-        for i in range(200):
-            s.add_post(w.id, "milestone", "x" * 500, "k")
+def _filled_database(path: Path, posts: int) -> Store:
+    """A store with ``posts`` posts, its WAL folded into the main file (ready to be damaged)."""
+    s = Store(f"sqlite:///{path}")
+    w = s.create_workshop("Regional")
+    for _ in range(posts):
+        s.add_post(w.id, "milestone", "x" * 900, "k")
+    s.engine.dispose()
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
-    data = path.read_bytes()
-    path.write_bytes(data[:100] + b"\xff" * 4000)  # header kept, pages scrambled
+    return s
+
+
+def test_a_truncated_database_file_is_reported(tmp_path):
+    path = tmp_path / "shine.db"
+    _filled_database(path, 200).close()
+    path.write_bytes(path.read_bytes()[:100] + b"\xff" * 4000)  # header kept, pages scrambled
     with pytest.raises(DatabaseDamagedError, match="Nothing in it was changed"):
         Store(f"sqlite:///{path}")
 
 
 def test_damage_found_while_reading_gets_the_same_plain_message(tmp_path):
     path = tmp_path / "shine.db"
-    with Store(f"sqlite:///{path}") as s:
-        w = s.create_workshop("Regional")
-        for i in range(300):
-            s.add_post(w.id, "milestone", "x" * 900, "k")
-        s.engine.dispose()
-        con = sqlite3.connect(path)
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.close()
+    with _filled_database(path, 300) as s:
         data = bytearray(path.read_bytes())
         data[40 * 4096:60 * 4096] = b"\x13" * (20 * 4096)  # scramble pages holding posts only
         path.write_bytes(bytes(data))
         with pytest.raises(DatabaseDamagedError, match="damaged"):
-            s.posts(w.id)
+            s.posts(1)
 
 
 def test_a_database_from_a_newer_version_is_refused_unchanged(db_url):

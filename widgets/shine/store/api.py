@@ -27,6 +27,8 @@ TEAM_LEVELS = ("elementary", "middle", "high", "k-8", "k-12", "other")
 MAX_POST_CHARS = 2000
 MAX_NAME_CHARS = 200
 MAX_TAGS = 12
+# Built once: the hot path of a busy workshop, so SQLAlchemy's compiled cache serves every post.
+_INSERT_POST = insert(Post.__table__).returning(Post.__table__.c.id)
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a room
 
 
@@ -257,11 +259,10 @@ class Store:
         tags = [clean_text(t, field=_("A tag"), max_chars=80) for t in tags]
         if len(tags) > MAX_TAGS:
             raise StoreInputError(_("A post can carry at most {n} tags.").format(n=MAX_TAGS))
+        row = dict(workshop_id=workshop_id, team_id=team_id, client_id=_client(client_id), kind=kind, body=body,
+                   tags=tags, segment_id=segment_id, created_at=_now())
         with self._write() as conn:
-            return conn.execute(insert(Post).values(
-                workshop_id=workshop_id, team_id=team_id, client_id=_client(client_id), kind=kind, body=body,
-                tags=tags, segment_id=segment_id, created_at=_now(),
-            ).returning(Post.id)).scalar_one()
+            return conn.execute(_INSERT_POST, row).scalar_one()
 
     def count_posts(self, workshop_id: int | None = None) -> int:
         query = select(func.count(Post.id))
