@@ -8,7 +8,7 @@
 
 from .check import Index, Problem, check_dir, file_names
 from .loader import CONTENT_DIR, ContentError, clear_cache, content_dir, get, index, items, load
-from .models import Curriculum
+from .curriculum import Curriculum
 
 __all__ = [
     "CONTENT_DIR", "ContentError", "Curriculum", "Index", "Problem", "check_dir", "clear_cache",

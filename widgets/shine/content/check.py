@@ -30,7 +30,8 @@ from typing import Any, Iterator
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .models import AgendasFile, Curriculum, RefTo
+from .curriculum import Curriculum
+from .models import AgendasFile, RefTo
 
 
 @dataclass(frozen=True, order=True)

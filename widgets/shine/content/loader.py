@@ -9,7 +9,7 @@ from typing import Any
 
 from ..i18n import _
 from .check import Index, Problem, check_dir
-from .models import Curriculum
+from .curriculum import Curriculum
 
 CONTENT_DIR = Path(__file__).parent
 

@@ -1,6 +1,6 @@
 """Typed models of the curriculum content.
 
-Each YAML file in this folder is one field of :class:`Curriculum` (file ``six_types.yaml`` ->
+Each YAML file in this folder is one field of ``curriculum.Curriculum`` (file ``six_types.yaml`` ->
 field ``six_types``). Models forbid unknown keys so a typo in a YAML file is reported, not
 silently ignored.
 
@@ -569,33 +569,9 @@ class ModulesFile(Model):
     modules: list[ModuleHeader] = Field(min_length=1)
 
 
-# --- the whole curriculum ---------------------------------------------------------------------
-
-
 class SourcesFile(Model):
     sources: list[Source] = Field(min_length=1)
 
 
 class StudiesFile(Model):
     studies: list[Study] = Field(min_length=1)
-
-
-class Curriculum(Model):
-    """Everything in ``content/``; one field per YAML file."""
-
-    sources: SourcesFile
-    studies: StudiesFile
-    roles: RolesFile
-    definition: DefinitionFile
-    district_support: DistrictSupportFile
-    dual_capacity: DualCapacityFile
-    six_types: SixTypesFile
-    standards: StandardsFile
-    impact: ImpactFile
-    plays: PlaysFile
-    responsibilities: ResponsibilitiesFile
-    cases: CasesFile
-    nnps: NnpsFile
-    scales: ScalesFile
-    agendas: AgendasFile
-    modules: ModulesFile

@@ -1,0 +1,30 @@
+"""The whole curriculum: one field per YAML file in this folder (file ``six_types.yaml`` -> field
+``six_types``). To add a file: write its model (in ``models.py``, or in a ``models_<area>.py`` that
+imports the building blocks from ``models``), then add one field here."""
+
+from __future__ import annotations
+
+from .models import (AgendasFile, CasesFile, DefinitionFile, DistrictSupportFile, DualCapacityFile, ImpactFile,
+                     Model, ModulesFile, NnpsFile, PlaysFile, ResponsibilitiesFile, RolesFile, ScalesFile,
+                     SixTypesFile, SourcesFile, StandardsFile, StudiesFile)
+
+
+class Curriculum(Model):
+    """Everything in ``content/``; one field per YAML file."""
+
+    sources: SourcesFile
+    studies: StudiesFile
+    roles: RolesFile
+    definition: DefinitionFile
+    district_support: DistrictSupportFile
+    dual_capacity: DualCapacityFile
+    six_types: SixTypesFile
+    standards: StandardsFile
+    impact: ImpactFile
+    plays: PlaysFile
+    responsibilities: ResponsibilitiesFile
+    cases: CasesFile
+    nnps: NnpsFile
+    scales: ScalesFile
+    agendas: AgendasFile
+    modules: ModulesFile
