@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--lan", action="store_true", help=_("let other devices on this network connect"))
     serve.add_argument("--notebooks", help=_("folder of notebooks to serve (default: modules/)"))
     serve.set_defaults(func=_serve)
+    from .course_cli import add_course_commands
+
+    add_course_commands(sub)
     return parser
 
 

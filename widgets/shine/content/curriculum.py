@@ -4,6 +4,7 @@ imports the building blocks from ``models``), then add one field here."""
 
 from __future__ import annotations
 
+from .models_exercises import ExercisesFile
 from .models import (AgendasFile, CasesFile, DefinitionFile, DistrictSupportFile, DualCapacityFile, ImpactFile,
                      Model, ModulesFile, NnpsFile, PlaysFile, ResponsibilitiesFile, RolesFile, ScalesFile,
                      SixTypesFile, SourcesFile, StandardsFile, StudiesFile)
@@ -28,3 +29,4 @@ class Curriculum(Model):
     scales: ScalesFile
     agendas: AgendasFile
     modules: ModulesFile
+    exercises: ExercisesFile

@@ -1,0 +1,34 @@
+"""nbgrader settings for the Time to Shine exercises (a trainer's course folder gets a copy).
+
+Chosen for participants who answer through widgets, not code:
+- one short per-cell timeout: a cell that runs longer than 20 s is stuck (an endless loop costs
+  20 s per stuck cell, not nbgrader's default 30 s);
+- deleted graded cells are put back (nbgrader otherwise shows "needs manual grading" forever);
+- the released answer cell is a line that reads the activity's saved choices, not a code stub
+  to fill in.
+Paths come from the environment so one laptop can keep several courses apart.
+"""
+
+import os
+from pathlib import Path
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it reads this file
+
+here = Path(__file__).resolve().parent
+home = Path(os.environ.get("SHINE_HOME") or Path.home() / ".time-to-shine")
+
+c.CourseDirectory.course_id = "time-to-shine"
+c.CourseDirectory.root = str(here)
+c.CourseDirectory.db_url = os.environ.get("SHINE_GRADEBOOK_URL") or f"sqlite:///{here / 'gradebook.db'}"
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".answers-*"]
+
+c.Exchange.root = os.environ.get("SHINE_EXCHANGE") or str(home / "exchange")
+c.Exchange.path_includes_course = True
+
+c.Execute.timeout = 20
+c.Execute.interrupt_on_timeout = True
+c.OverwriteCells.add_missing_cells = True
+
+c.ClearSolutions.code_stub = {"python": "answers = load_answers()  # your choices from the activity above"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.ClearSolutions.enforce_metadata = True
