@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .course_cli import add_course_commands
 
     add_course_commands(sub)
+    from .facilitator_cli import add_facilitator_commands
+
+    add_facilitator_commands(sub)
     return parser
 
 

@@ -5,6 +5,7 @@ imports the building blocks from ``models``), then add one field here."""
 from __future__ import annotations
 
 from .models_exercises import ExercisesFile
+from .models_guides import GuidesFile
 from .models import (AgendasFile, CasesFile, DefinitionFile, DistrictSupportFile, DualCapacityFile, ImpactFile,
                      Model, ModulesFile, NnpsFile, PlaysFile, ResponsibilitiesFile, RolesFile, ScalesFile,
                      SixTypesFile, SourcesFile, StandardsFile, StudiesFile)
@@ -30,3 +31,4 @@ class Curriculum(Model):
     agendas: AgendasFile
     modules: ModulesFile
     exercises: ExercisesFile
+    guides: GuidesFile
