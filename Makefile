@@ -1,6 +1,6 @@
 # Time to Shine: the few commands a trainer or developer needs.
 #
-#   make workshop          serve the modules as Voila dashboards [PORT=N] [LAN=1]
+#   make workshop          live session: kiosk, wall, console [PORT=N] [LAN=1]
 #   make lab               JupyterLab on the curriculum root
 #   make test              full test suite (installs missing system packages first)
 #   make bench             benchmarks, when there are any
@@ -25,11 +25,13 @@ STAMP  := $(VENV)/.installed
 # Two workers: the machines (CI's and ours) have two cores, and each worker
 # starts its own PostgreSQL and Chromium, so more would only add contention.
 # Override with e.g. make test WORKERS=0 to run in a single process.
+# --dist loadscope keeps a test module on one worker, so an expensive
+# module-scoped fixture (a graded course of 30, a Voila server) is built once.
 WORKERS ?= 2
 # Extra pytest arguments: make test PYTEST_ARGS='-k store -x'
 PYTEST_ARGS ?=
 
-# `shine serve` options, only when asked for.
+# `shine workshop` options, only when asked for.
 SERVE_ARGS := $(if $(PORT),--port $(PORT)) $(if $(filter 1 yes true,$(LAN)),--lan)
 
 .PHONY: help workshop lab test bench clean i18n
@@ -43,7 +45,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 workshop: $(STAMP)
-	$(VENV)/bin/shine serve $(SERVE_ARGS)
+	$(VENV)/bin/shine workshop $(SERVE_ARGS)
 
 # Jupyter refuses to start as root unless told; our dev and CI machines run
 # everything as root, a trainer's laptop does not.
@@ -58,11 +60,15 @@ lab: $(STAMP)
 # fails `make test` (make itself then exits 2).
 test: $(STAMP)
 	tools/install-system-packages
-	$(PY) -m pytest -n $(WORKERS) --timeout=600 $(PYTEST_ARGS) tests/
+	$(PY) -m pytest -n $(WORKERS) --dist loadscope --timeout=600 $(PYTEST_ARGS) tests/
 
+# Benchmarks behind the README's performance table (several minutes; not part of
+# `make test`).  make bench BENCH_ARGS=--quick runs short versions of each.
+BENCH_ARGS ?=
 bench: $(STAMP)
+	tools/install-system-packages
 	@if [[ -f benchmarks/__main__.py ]]; then \
-		$(PY) -m benchmarks; \
+		$(PY) -m benchmarks $(BENCH_ARGS); \
 	else \
 		echo "No benchmarks yet (benchmarks/__main__.py does not exist); nothing to run."; \
 	fi

@@ -287,6 +287,22 @@ def postgres_server():
         shutil.rmtree(base, ignore_errors=True)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    """The same test on an SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shine.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(db_url):
+    from shine.store import Store
+
+    with Store(db_url) as s:
+        yield s
+
+
 @pytest.fixture
 def postgres_url(postgres_server: PostgresServer):
     """SQLAlchemy URL of a fresh, empty database, dropped after the test."""

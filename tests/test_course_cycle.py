@@ -100,7 +100,7 @@ def cycle(tmp_path_factory):
     roster.write_text("id,first_name\n" + "\n".join(f"{pid},Participant {pid}" for pid in ROSTER[:-1]) + "\n")
     course = Course.init(base / "course", roster=roster)
     config = course.root / "nbgrader_config.py"  # a short timeout keeps the endless loop cheap here
-    config.write_text(config.read_text().replace("c.Execute.timeout = 20", "c.Execute.timeout = 5"))
+    config.write_text(config.read_text().replace("c.Execute.timeout = 20", "c.Execute.timeout = 10"))
     course._api = None
     released = course.release(AID)
     gathered = base / "gathered"  # what a trainer copies off the room's laptops
@@ -245,6 +245,10 @@ def _as_participant(course: Course, pid: str, home: Path, action: str, aid: str 
     config.Exchange.root = str(course.exchange_root())
     config.Exchange.path_includes_course = True
     config.Exchange.assignment_dir = str(home)
+    config.CourseDirectory.root = str(home)  # a participant's own folder, never the repository
+    # nbgrader remembers a participant's submissions (and their secrets) in a per-login cache; each
+    # simulated participant gets their own, as separate logins would on a JupyterHub
+    config.Exchange.cache = str(home / ".nbgrader-cache")
     api = NbGraderAPI(config=config)
     from nbgrader.utils import capture_log
 
@@ -276,4 +280,34 @@ def test_the_exchange_path_from_release_to_feedback(tmp_path, monkeypatch):
     assert result.released == ["ana", "ben"] and result.bundle is None
     assert _as_participant(course, "ben", tmp_path / "ben", "feedback")["success"]
     returned = list((tmp_path / "ben" / "time-to-shine" / AID / "feedback").rglob("*.html"))
-    assert returned and "Not quite." in returned[0].read_text()
+    assert len(returned) == 1, "ben gets his own feedback, and only his"
+    assert "Not quite." in returned[0].read_text() and "Well done." not in returned[0].read_text()
+
+
+def test_the_plan_exercise_grades_each_rule_with_part_credit(tmp_path, monkeypatch):
+    from shine.plan import load_plan_file
+
+    monkeypatch.setenv("SHINE_HOME", str(tmp_path / "home"))
+    aid = "our-action-plan"
+    rules = ex.assignment(aid).plan_rules
+    course = Course.init(tmp_path / "course")
+    released = course.release(aid)
+    sample = load_plan_file(ex.SAMPLE_PLAN)
+    gathered = tmp_path / "gathered"
+    for pid in ("complete", "gaps", "none"):
+        folder = gathered / pid
+        folder.mkdir(parents=True)
+        shutil.copy(released / f"{aid}.ipynb", folder)
+        plan = sample.model_copy(deep=True)
+        if pid == "gaps":  # two activities lose their evaluation, one goal its link
+            for _goal, activity in plan.activities()[:2]:
+                activity.evaluation = ""
+            plan.goals[0].sip_goal = ""
+        if pid != "none":
+            (folder / ex.PLAN_FILE).write_text(plan.to_json(), encoding="utf-8")
+    course.collect(aid, gathered)
+    report = course.grade(aid)
+    auto = {r.participant: sum(r.items[rule][0] or 0 for rule in rules) for r in report.results}
+    assert auto["complete"] == len(rules)
+    assert 0 < auto["gaps"] < len(rules)
+    assert auto["none"] == 0 and "answers-missing" in codes(report, "none")

@@ -20,19 +20,6 @@ from shine.store.engine import _alembic_config
 from shine.store.schema import Base
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'shine.db'}"
-    return request.getfixturevalue("postgres_url")
-
-
-@pytest.fixture
-def store(db_url):
-    with Store(db_url) as s:
-        yield s
-
-
 def test_a_new_database_is_created_at_the_newest_schema(store):
     assert store.revision == head_revision()
     assert store.workshops() == []

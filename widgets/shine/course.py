@@ -141,16 +141,22 @@ def build_source_notebook(assignment_id: str) -> nbformat.NotebookNode:
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
     a = ex.assignment(assignment_id)
+    if a.plan_rules:
+        activity = "from shine.ui.plan_exercise import PlanExercise\n\nPlanExercise()"
+        tests = [(rule_id, f'check_rule(answers, "{rule_id}")', 1) for rule_id in a.plan_rules]
+        imports = "from shine.exercises import check_rule, load_answers"
+    else:
+        activity = f'from shine.ui.exercise_form import ExerciseForm\n\nExerciseForm("{a.id}")'
+        tests = [(item.id, f'check(answers, "{item.id}")', ex.max_points(item)) for item in a.items]
+        imports = "from shine.exercises import check, load_answers"
     cells = [
-        new_code_cell(f'from shine.ui.exercise_form import ExerciseForm\n\nExerciseForm("{a.id}")',
-                      metadata=_meta("activity", locked=True)),
-        new_code_cell("from shine.exercises import check, load_answers\n\n### BEGIN SOLUTION\n"
+        new_code_cell(activity, metadata=_meta("activity", locked=True)),
+        new_code_cell(f"{imports}\n\n### BEGIN SOLUTION\n"
                       f'from shine.exercises import key_answers\n\nanswers = key_answers("{a.id}")\n### END SOLUTION',
                       metadata=_meta("load-answers", solution=True)),
     ]
-    for item in a.items:
-        cells.append(new_code_cell(f'check(answers, "{item.id}")',
-                                   metadata=_meta(item.id, grade=True, locked=True, points=ex.max_points(item))))
+    for grade_id, source, points in tests:
+        cells.append(new_code_cell(source, metadata=_meta(grade_id, grade=True, locked=True, points=points)))
     for reflection in a.reflections:
         cells.append(new_markdown_cell(_("Model answer for the trainer: ") + " ".join(reflection.rubric),
                                        metadata=_meta(reflection.id, grade=True, solution=True,

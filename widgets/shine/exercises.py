@@ -24,6 +24,8 @@ from . import content
 from .i18n import _
 
 ANSWER_FILE = "answers.json"
+PLAN_FILE = "plan.json"  # written by the plan exercise's builder beside the notebook
+SAMPLE_PLAN = Path(__file__).parent / "data" / "sample_plan_high_school.json"
 FORMAT_VERSION = 1
 IMPACT_LEVELS = ("higher", "moderate", "lower")
 QUESTIONS = ("principle", "impact", "capacity", "family_role")
@@ -42,6 +44,7 @@ class Answers:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     status: str = "ok"  # ok | missing | corrupt | partly-invalid | key
+    plan: object | None = None  # a shine.plan.Plan, for the plan exercise
 
     def get(self, item_id: str, question: str) -> str | None:
         return self.values.get(item_id, {}).get(question)
@@ -110,9 +113,41 @@ def _say(message: str) -> None:
     print(message)
 
 
+def _plan_exercise_id() -> str | None:
+    return next((a.id for a in content.items("assignment") if a.plan_rules), None)
+
+
+def _is_plan_exercise(assignment_id: str | None) -> bool:
+    return bool(assignment_id) and bool(assignment(assignment_id).plan_rules)
+
+
+def _load_plan(folder, say) -> Answers:
+    from .plan import PlanError, load_plan_file
+
+    answers = Answers(_plan_exercise_id() or "")
+    path = Path(folder or Path.cwd()) / PLAN_FILE
+    if not path.exists():
+        say(_("No plan saved yet: write your plan in the builder above, then run this cell again."))
+        answers.status = "missing"
+        answers.problems.append(_("The plan file {name} is missing.").format(name=PLAN_FILE))
+        return answers
+    try:
+        answers.plan = load_plan_file(path)
+    except (PlanError, OSError, ValueError) as exc:
+        say(_("Your saved plan could not be read (the file is damaged). Open the builder above; "
+              "your plan is also kept in the workshop's store."))
+        answers.status = "corrupt"
+        answers.problems.append(_("The plan file {name} is damaged: {detail}").format(name=PLAN_FILE, detail=exc))
+    return answers
+
+
 def key_answers(assignment_id: str) -> Answers:
     """The answer key as if a participant had answered everything right (trainer's copy)."""
     a = assignment(assignment_id)
+    if a.plan_rules:
+        from .plan import load_plan_file
+
+        return Answers(a.id, status="key", plan=load_plan_file(SAMPLE_PLAN))
     values = {item.id: {q: key(item, q)[0] for q in questions(item)} for item in a.items}
     return Answers(assignment_id, values, status="key")
 
@@ -121,6 +156,8 @@ def load_answers(assignment_id: str | None = None, *, folder: Path | str | None 
                  quiet: bool = False) -> Answers:
     """Read the answers saved by the exercise form; never raises on a bad file."""
     say = (lambda _m: None) if quiet else _say
+    if _is_plan_exercise(assignment_id) or (not assignment_id and (Path(folder or Path.cwd()) / PLAN_FILE).exists()):
+        return _load_plan(folder, say)
     path = answer_path(folder)
     if not path.exists():
         say(_("No answers saved yet: use the activity above, then run this cell again."))
@@ -213,3 +250,33 @@ def check(answers: Answers, item_id: str) -> float:
 
 def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def check_rule(answers: Answers, rule_id: str) -> float:
+    """One rule of the plan exercise: prints what passed or what to fix; returns 0 to 1 point.
+
+    Where a rule is about each goal or each activity, the point is shared among them, so a plan
+    where most activities have a date, a lead and an evaluation earns most of the point."""
+    from .plan_rules import run_rule
+
+    rule = content.get("plan_rule", rule_id)
+    plan = answers.plan
+    if plan is None:
+        raise NotAnswered(_("Not answered yet: write your plan in the builder above (“{rule}”)").format(rule=rule.name))
+    if plan.form not in rule.forms:
+        print(_("Does not apply to this plan's form: {rule}.").format(rule=rule.name))
+        return 1
+    result = run_rule(plan, rule)
+    if result.passed:
+        print(_("Well done: {rule}.").format(rule=rule.name))
+        return 1
+    for finding in result.findings:
+        print(_("To improve: {message}").format(message=finding.message))
+    activities = [a for _g, a in plan.activities()]
+    flagged_activities = {f.activity_id for f in result.findings if f.activity_id}
+    flagged_goals = {f.goal_id for f in result.findings if f.goal_id and not f.activity_id}
+    if flagged_activities and not flagged_goals and activities:
+        return round(1 - len(flagged_activities) / len(activities), 2)
+    if flagged_goals and not flagged_activities and plan.goals:
+        return round(max(0.0, 1 - len(flagged_goals) / len(plan.goals)), 2)
+    return 0

@@ -51,7 +51,51 @@ def _handouts(args) -> int:
     return 0
 
 
+def _visits_add_schools(args) -> int:
+    from .store import Store, StoreError
+    from .store.visits import MiniVisits
+
+    names = list(args.schools)
+    if args.file:
+        names += [line.strip() for line in Path(args.file).read_text(encoding="utf-8").splitlines() if line.strip()]
+    try:
+        with Store() as store:
+            teams = MiniVisits(store).add_schools(args.district, names, args.level)
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(_("{n} school(s) in {district}.").format(n=len(teams), district=args.district))
+    return 0
+
+
+def _visits_board(args) -> int:
+    from .store import Store
+    from .store.visits import MiniVisits
+
+    with Store() as store:
+        text = MiniVisits(store).board_csv(args.district)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(_("wrote {path}").format(path=args.out))
+    else:
+        print(text, end="")
+    return 0
+
+
 def add_facilitator_commands(sub) -> None:
+    visits = sub.add_parser("visits", help=_("Mini Visits: the schools of a district, the progress board"))
+    vsub = visits.add_subparsers(dest="command_visits", required=True)
+    add = vsub.add_parser("add-schools", help=_("add schools to a district (names, or --file with one per line)"))
+    add.add_argument("--district", required=True)
+    add.add_argument("--level", choices=("elementary", "middle", "high", "k-8", "k-12", "other"))
+    add.add_argument("--file", help=_("a text file with one school per line"))
+    add.add_argument("schools", nargs="*")
+    add.set_defaults(func=_visits_add_schools)
+    board = vsub.add_parser("board", help=_("the progress board as CSV"))
+    board.add_argument("--district", help=_("one district (default: all)"))
+    board.add_argument("--out", help=_("write to this file"))
+    board.set_defaults(func=_visits_board)
+
     handouts = sub.add_parser("handouts", help=_("printable pages and PDFs of every module and guide"))
     handouts.add_argument("--out", default="handouts", help=_("folder to write to (default: handouts/)"))
     handouts.add_argument("--modules", help=_("only these module ids, comma-separated"))

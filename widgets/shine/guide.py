@@ -56,8 +56,8 @@ def render_markdown(module_id: str) -> str:
              "## " + _("Purpose"), "", g.purpose, "",
              "## " + _("Timing"), "",
              "| " + _("Part") + " | " + _("Minutes") + " |", "|---|---|",
-             f"| {_('Teaching')} | {m.teaching_minutes} |", f"| {_('Exercises')} | {m.exercise_minutes} |",
-             f"| **{_('Total')}** | **{total}** |", "",
+             "| " + _("Teaching") + f" | {m.teaching_minutes} |", "| " + _("Exercises") + f" | {m.exercise_minutes} |",
+             "| **" + _("Total") + f"** | **{total}** |", "",
              "## " + _("Questions this module answers"), "", *_bullets(m.questions),
              "## " + _("Objectives"), "", *_bullets(m.objectives)]
     if m.prerequisites:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from .models_exercises import ExercisesFile
 from .models_guides import GuidesFile
+from .models_plan import PlanRulesFile
+from .models_modules import CapacityCheckFile, EvaluationFile, GlossaryFile, HomeVisitsFile, ScenariosFile, SelfAssessmentFile
 from .models import (AgendasFile, CasesFile, DefinitionFile, DistrictSupportFile, DualCapacityFile, ImpactFile,
                      Model, ModulesFile, NnpsFile, PlaysFile, ResponsibilitiesFile, RolesFile, ScalesFile,
                      SixTypesFile, SourcesFile, StandardsFile, StudiesFile)
@@ -30,5 +32,12 @@ class Curriculum(Model):
     scales: ScalesFile
     agendas: AgendasFile
     modules: ModulesFile
+    plan_rules: PlanRulesFile
     exercises: ExercisesFile
     guides: GuidesFile
+    scenarios: ScenariosFile
+    capacity_check: CapacityCheckFile
+    self_assessment: SelfAssessmentFile
+    home_visits: HomeVisitsFile
+    evaluation: EvaluationFile
+    glossary: GlossaryFile

@@ -52,6 +52,7 @@ class Assignment(Sourced):
     module: Ref("module")
     family_roles_version: Ref("dcbf_version") | None = None  # whose list of roles to offer
     items: list[ExerciseItem] = []
+    plan_rules: list[Ref("plan_rule")] = []  # a plan exercise: one graded check per rule
     reflections: list[Reflection] = Field(min_length=1)
 
 

@@ -38,6 +38,9 @@ class Workshop(Base):
     language: Mapped[str] = mapped_column(String(10), default="en")
     key_hash: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # revision 0003: what a session's kiosks and wall show (agenda segments, tag labels), copied
+    # from the content when the workshop starts, so a kiosk kernel needs no content models.
+    setup: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Team(Base):
@@ -117,4 +120,31 @@ class AssessmentResponse(Base):
     item_id: Mapped[str] = mapped_column(String(80))
     value: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- revision 0003 ---------------------------------------------------------------------------
+
+
+class WorkshopEvent(Base):
+    """What the facilitator did: start a segment, open or close posting for one (append-only)."""
+
+    __tablename__ = "workshop_events"
+    __table_args__ = (Index("ix_workshop_events_workshop_id_id", "workshop_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"))
+    action: Mapped[str] = mapped_column(String(20))  # start | open | close
+    segment_id: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Attendance(Base):
+    """A kiosk or phone joined a workshop for a team (append-only; teams present = distinct teams)."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (Index("ix_attendance_workshop_id", "workshop_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    client_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

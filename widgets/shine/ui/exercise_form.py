@@ -41,8 +41,8 @@ class ExerciseForm(widgets.VBox):
                 self.menus[(item.id, question)] = menu
                 rows.append(menu)
         prompts = [r.prompt for r in self.assignment.reflections]
-        rows.append(widgets.HTML(page(f"<h3>{esc(_('Your reflection'))}</h3>{bullets(prompts)}"
-                                      f"<p>{esc(_('Write it in the text box below this activity.'))}</p>")))
+        heading, where = esc(_("Your reflection")), esc(_("Write it in the text box below this activity."))
+        rows.append(widgets.HTML(page(f"<h3>{heading}</h3>{bullets(prompts)}<p>{where}</p>")))
         rows.append(self.status)
         super().__init__(rows)
         if saved.status in ("corrupt", "partly-invalid"):  # a fresh start (no file yet) is not a problem

@@ -41,3 +41,12 @@ def section(title: str, body_html: str) -> str:
 
 def page(body_html: str) -> str:
     return f'{STYLE}<div class="shine">{body_html}</div>'
+
+
+def callout(body_html: str, tone: str = "info") -> str:
+    """A boxed message (``tone``: info, good, grow or note). Callers put the meaning in words,
+    e.g. "Well spotted", so colour is never the only signal. ``body_html`` must be escaped."""
+    border, background = {"good": ("#2b8a3e", "#ebfbee"), "grow": ("#e67700", "#fff9db"),
+                          "note": ("#f08c00", "#fff8eb")}.get(tone, ("#1c7ed6", "#f1f7fd"))
+    return (f'<div class="shine-box shine-{esc(tone)}" style="border-left-color:{border};'
+            f'background:{background}">{body_html}</div>')

@@ -1,0 +1,174 @@
+"""Shared pieces: a throwaway workshop served by Voila exactly as ``shine workshop`` serves it,
+Chromium, and waiting for the machine to go quiet between measurements."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import psutil
+
+from shine import workshop as ws
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+# Installed before any page script runs: records performance.now() when ``selector`` first
+# matches a visible, enabled element (or, for the blank page, when Voila shows the cells).
+READY_SCRIPT = """
+(() => {
+  window.__shineReady = null;
+  const selector = %s;
+  const ready = () => {
+    const el = document.querySelector(selector);
+    if (!el || el.disabled) return false;
+    const style = getComputedStyle(el);
+    return style.display !== 'none' && style.visibility !== 'hidden' && el.getClientRects().length > 0;
+  };
+  const check = () => { if (window.__shineReady === null && ready()) { window.__shineReady = performance.now(); } };
+  new MutationObserver(check).observe(document, {subtree: true, childList: true, attributes: true});
+})();
+"""
+KIOSK_READY = ".shine-kiosk .widget-text input"
+BLANK_READY = "#rendered_cells"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def p95(values):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+@dataclass
+class Session:
+    home: Path
+    folder: Path
+    server: ws.Server
+    workshop_id: int
+    code: str
+    url: str
+
+    def page_url(self, name: str) -> str:
+        return f"{self.url.rstrip('/')}/voila/render/{name}"
+
+    def kernels(self) -> list[psutil.Process]:
+        """Kernel processes under the Voila server."""
+        out = []
+        for child in psutil.Process(self.server.process.pid).children(recursive=True):
+            try:
+                if "ipykernel_launcher" in " ".join(child.cmdline()):
+                    out.append(child)
+            except psutil.Error:
+                pass
+        return out
+
+    def wait_quiet(self, timeout: float = 60, threshold: float = 8.0) -> None:
+        """Until the server and its kernels use under ``threshold`` % CPU for a second."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            procs = [psutil.Process(self.server.process.pid), *self.kernels()]
+            for p in procs:
+                try:
+                    p.cpu_percent(None)
+                except psutil.Error:
+                    pass
+            time.sleep(1.0)
+            busy = 0.0
+            for p in procs:
+                try:
+                    busy += p.cpu_percent(None)
+                except psutil.Error:
+                    pass
+            if busy < threshold:
+                return
+
+
+def blank_notebook(path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                   "language_info": {"name": "python"}}
+    nbformat.write(nb, path)
+
+
+@contextmanager
+def workshop_session(*, pool: int, cull_idle: int = ws.CULL_IDLE_S, cull_interval: int = ws.CULL_INTERVAL_S,
+                     with_blank: bool = True):
+    """A fresh SHINE_HOME, a workshop, and Voila on the dashboards (+ blank.ipynb, same pool)."""
+    from shine.store import Store
+
+    home = Path(tempfile.mkdtemp(prefix="shine-bench-"))
+    folder = home / "dashboards"
+    shutil.copytree(ws.dashboards_dir(), folder)
+    pools = {"kiosk.ipynb": pool}
+    if with_blank:
+        blank_notebook(folder / "blank.ipynb")
+        pools["blank.ipynb"] = pool
+    old = os.environ.get("SHINE_HOME")
+    os.environ["SHINE_HOME"] = str(home)
+    try:
+        with Store() as store:
+            workshop, _resumed = ws.open_workshop(store, new=True)
+        port = free_port()
+        env = {ws.WORKSHOP_ENV: str(workshop.id), ws.KIOSK_URL_ENV: f"http://127.0.0.1:{port}/voila/render/kiosk.ipynb"}
+        server = ws.start(folder, port=port, env=env, extra=ws.pool_settings(pools), cull_idle=cull_idle,
+                          cull_interval=cull_interval)
+        session = Session(home, folder, server, workshop.id, workshop.code, server.url)
+        try:
+            deadline = time.monotonic() + 120
+            while len(session.kernels()) < sum(pools.values()) and time.monotonic() < deadline:
+                time.sleep(0.5)
+            session.wait_quiet()
+            yield session
+        finally:
+            server.stop()
+    finally:
+        if old is None:
+            os.environ.pop("SHINE_HOME", None)
+        else:
+            os.environ["SHINE_HOME"] = old
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@contextmanager
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    try:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        pw.stop()
+
+
+def open_and_time(browser, url: str, selector: str, *, timeout_s: float = 60, viewport=None):
+    """(seconds from navigation start to ready, context, page): a fresh context = a cold cache."""
+    context = browser.new_context(viewport=viewport or {"width": 360, "height": 740})
+    page = context.new_page()
+    page.add_init_script(READY_SCRIPT % repr(selector))
+    page.goto(url, wait_until="commit")
+    page.wait_for_function("window.__shineReady !== null", timeout=timeout_s * 1000, polling=50)
+    return page.evaluate("window.__shineReady") / 1000.0, context, page

@@ -1,0 +1,176 @@
+"""Every learner module as a participant meets it: served by Voila (one server for this file),
+fetched over HTTP with no error and no code showing, then opened in Chromium with every widget
+drawn and one thing done on the page. Screenshots go to test-artifacts/modules/."""
+
+from __future__ import annotations
+
+import re
+import socket
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from shine import content, workshop
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = ["01-definition", "02-district-systems", "03-dual-capacity", "04-types-standards-impact", "05-plays",
+           "07-evaluate-celebrate"]
+PAGES = [f"{m}.ipynb" for m in MODULES] + ["reference/glossary.ipynb"]
+ERROR_WORDS = ("There was an error when executing cell", "Traceback (most recent call last)", "Error displaying widget",
+               "ModuleNotFoundError", "Exception")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SHINE_HOME", str(tmp_path_factory.mktemp("pages-home")))  # kernels inherit it: a scratch database
+        running = workshop.start(port=free_port(), startup_timeout=90)
+    try:
+        yield running.url.rstrip("/")
+    finally:
+        running.stop()
+
+
+def code_cells(page: str) -> list[str]:
+    nb = nbformat.read(ROOT / "modules" / page, as_version=4)
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=120) as response:
+        assert response.status == 200
+        return response.read().decode()
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_renders_over_http_without_errors_or_code(server, page_name):
+    html = fetch(f"{server}/voila/render/{page_name}")
+    for words in ERROR_WORDS:
+        assert words not in html, f"{page_name}: {words}"
+    for source in code_cells(page_name):
+        for line in source.splitlines():
+            if line.strip():
+                assert line.strip() not in html, f"{page_name} shows its code: {line}"
+    views = html.count("application/vnd.jupyter.widget-view+json")
+    assert views >= len(code_cells(page_name)), f"{page_name}: every code cell shows a widget"
+    if page_name != "reference/glossary.ipynb":
+        assert 'href="reference/glossary.ipynb"' in html
+        assert "Overview" in html
+
+
+def test_the_glossary_link_works_from_a_module_page(server):
+    assert "Glossary: the words we use" in fetch(f"{server}/voila/render/reference/glossary.ipynb")
+
+
+# --- in Chromium -----------------------------------------------------------------------------------
+
+
+def open_page(page, server: str, page_name: str) -> None:
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto(server + "/")  # through the home page first, for the cookie Voila's tab-close beacon needs
+    page.goto(f"{server}/voila/render/{page_name}")
+    page.wait_for_selector(".shine-component", timeout=90_000)
+    expected = len(code_cells(page_name))
+    page.wait_for_function(
+        f"document.querySelectorAll('.jp-OutputArea-output .jupyter-widgets').length >= {expected}",
+        timeout=60_000)
+
+
+def assert_clean(page, page_name: str) -> None:
+    body = page.inner_text("body")
+    for words in ERROR_WORDS:
+        assert words not in body, f"{page_name}: {words}"
+    assert "from shine" not in body
+    expected = len(code_cells(page_name))
+    drawn = page.locator(".jp-OutputArea-output > .jupyter-widgets").count()
+    assert drawn == expected, f"{page_name}: {drawn} of {expected} widgets drawn"
+    assert page.locator(".widget-html-content").count() > 0
+
+
+def screenshot(page, artifacts_dir: Path, name: str) -> None:
+    folder = artifacts_dir / "modules"
+    folder.mkdir(exist_ok=True)
+    height = page.evaluate("(document.getElementById('rendered_cells') || document.body).scrollHeight")
+    page.set_viewport_size({"width": 1100, "height": min(int(height) + 40, 16_000)})
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def act_01(page) -> None:
+    first = content.load().scenarios.scenarios[0]
+    principle = content.get("principle", first.principle)
+    sort = page.locator(".shine-scenario-sort")
+    sort.locator("select").select_option(label=f"{principle.number}. {principle.short}")
+    sort.get_by_role("button", name="Shows it" if first.verdict == "shows" else "Breaks it").click()
+    sort.get_by_role("button", name="Check my answer").click()
+    sort.get_by_text("Well spotted!").wait_for(timeout=10_000)
+
+
+def act_02(page) -> None:
+    matcher = page.locator(".shine-responsibility-matcher")
+    matcher.get_by_role("button", name="Families", exact=True).click()
+    matcher.get_by_role("button", name="Check").click()  # the icon joins the name, so not exact
+    matcher.get_by_text("this duty belongs to", exact=False).or_(
+        matcher.get_by_text("Yes. This belongs to:")).first.wait_for(timeout=10_000)
+
+
+def act_03(page) -> None:
+    stepper = page.locator(".shine-dcbf-stepper")
+    stepper.get_by_role("button", name="Version 2 (2019)").click()
+    for _ in range(3):
+        stepper.get_by_role("button", name="Next step").click()
+    stepper.get_by_text("adds Co-creator, Model", exact=False).wait_for(timeout=10_000)
+
+
+def act_04(page) -> None:
+    picker = page.locator(".shine-nnps-self-assessment .shine-team-picker")
+    inputs = picker.locator("input[type=text]")
+    inputs.nth(0).fill("Windsor")
+    inputs.nth(1).fill("Main Street School")
+    picker.get_by_role("button", name="Join my school team").click()
+    picker.get_by_text("You are on the team of Main Street School").wait_for(timeout=10_000)
+
+
+def act_05(page) -> None:
+    calculator = page.locator(".shine-home-visit-calculator")
+    numbers = calculator.locator("input[type=number]")
+    numbers.nth(0).fill("420")
+    numbers.nth(0).press("Enter")
+    numbers.nth(1).fill("30")
+    numbers.nth(1).press("Enter")
+    calculator.get_by_text("12 more families would bring you", exact=False).wait_for(timeout=10_000)
+    calculator.locator("img[alt*='7.1% against a dashed line at 10%']").wait_for(timeout=10_000)
+
+
+def act_07(page) -> None:
+    share = page.locator(".shine-share-out")
+    share.locator("textarea").first.fill("Our first family math night in two languages.")
+    share.get_by_role("button", name="Preview our card").click()
+    share.get_by_text("Ready: post it from the kiosk", exact=False).wait_for(timeout=10_000)
+
+
+def act_glossary(page) -> None:
+    page.locator(".shine-glossary input").fill("cafe")
+    page.get_by_text("1 term", exact=True).wait_for(timeout=10_000)
+
+
+ACTIONS = {"01-definition.ipynb": act_01, "02-district-systems.ipynb": act_02, "03-dual-capacity.ipynb": act_03,
+           "04-types-standards-impact.ipynb": act_04, "05-plays.ipynb": act_05,
+           "07-evaluate-celebrate.ipynb": act_07, "reference/glossary.ipynb": act_glossary}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_in_chromium_draws_every_widget_and_responds(server, page, artifacts_dir, page_name):
+    open_page(page, server, page_name)
+    assert_clean(page, page_name)
+    ACTIONS[page_name](page)
+    assert_clean(page, page_name)
+    screenshot(page, artifacts_dir, re.sub(r"\W+", "-", page_name.removesuffix(".ipynb")))

@@ -1,0 +1,274 @@
+"""Exports of a plan: a Word file that a real office suite opens (LibreOffice turns it into a PDF
+holding every goal and activity), Markdown and a printable web page that show user text as
+text, and the `shine plan` commands."""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+import subprocess
+import sys
+import zipfile
+from html.parser import HTMLParser
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from conftest import system_tool
+from shine.cli import main
+from shine.export import (ACTIVITY_COLUMNS_IN, PAGE_MARGIN_IN, export, file_name, md_escape, to_html,
+                          to_markdown)
+from shine.plan import load_plan_file, plan_from_json
+
+SAMPLE = Path(__file__).resolve().parents[1] / "widgets" / "shine" / "data" / "sample_plan_high_school.json"
+NASTY = {
+    "html": '<script>alert("x")</script><img src=x onerror=alert(1)>',
+    "markdown": "**bold** _it_ [link](http://evil.example) | pipe | `code` # not a heading",
+    "lines": "1. first line\n- second line\n> third line",
+    "emoji": "Reading night 📚👨‍👩‍👧",
+    "rtl": "مشاركة الأسرة في المدرسة",
+    "entity": "Tom &amp; Jerry &lt;b&gt;",
+}
+
+
+@pytest.fixture
+def plan():
+    return load_plan_file(SAMPLE)
+
+
+@pytest.fixture
+def nasty_plan(plan):
+    plan.goals[0].title = NASTY["html"]
+    plan.goals[1].title = NASTY["markdown"]
+    plan.goals[2].sip_goal = NASTY["lines"]
+    plan.goals[3].title = NASTY["emoji"] + " " + NASTY["rtl"]
+    plan.goals[0].activities[0].what = NASTY["entity"]
+    plan.goals[0].activities[1].tasks = NASTY["markdown"]
+    plan.team[0].name = NASTY["html"]
+    return plan
+
+
+def squash(text: str) -> str:
+    """Text without spaces or line breaks: table cells wrap wherever the column ends."""
+    return re.sub(r"\s+", "", text)
+
+
+# --- Word, through LibreOffice -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory):
+    soffice = system_tool("soffice", "the .docx export is checked by converting it with LibreOffice")
+    plan = load_plan_file(SAMPLE)
+    folder = tmp_path_factory.mktemp("docx")
+    docx = folder / file_name(plan, "docx")
+    docx.write_bytes(export(plan, "docx"))
+    profile = folder / "lo-profile"  # its own profile: a parallel worker's LibreOffice must not collide
+    out = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                          "--outdir", str(folder), str(docx)], capture_output=True, text=True, timeout=180)
+    path = docx.with_suffix(".pdf")
+    assert out.returncode == 0 and path.exists(), out.stdout + out.stderr
+    return path
+
+
+def activity_columns(pdf: Path) -> list[str]:
+    """The PDF's words column by column of the activity tables, top to bottom, page after page:
+    plain pdftotext reads a table row across its cells line by line, which interleaves them."""
+    pdftotext = system_tool("pdftotext", "reads the text of the converted plan")
+    xml = subprocess.run([pdftotext, "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    edges, x = [], PAGE_MARGIN_IN * 72
+    for width in ACTIVITY_COLUMNS_IN:
+        x += width * 72
+        edges.append(x)
+    columns: list[list[tuple]] = [[] for _ in edges]
+    for number, page in enumerate(re.findall(r"<page .*?</page>", xml, re.S)):
+        for x_min, y_min, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>(.*?)</word>', page):
+            column = min(bisect.bisect(edges, float(x_min)), len(edges) - 1)
+            columns[column].append((number, round(float(y_min)), float(x_min), html.unescape(word)))
+    return [squash("".join(w for *_pos, w in sorted(words))) for words in columns]
+
+
+def test_the_word_file_opens_in_libreoffice_and_holds_every_goal_and_activity(pdf, plan):
+    pdftotext = system_tool("pdftotext", "reads the text of the converted plan")
+    text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = squash(text)
+    for label in (plan.school, plan.district, plan.school_year, "One-Year Action Plan for Partnerships"):
+        assert squash(label) in flat
+    for goal in plan.goals:
+        assert squash(goal.title) in flat, goal.title
+        assert squash(goal.sip_goal) in flat
+    assert "Thisplanpasseseveryrule." in flat
+    what, when, tasks, people, _resources, evaluation = activity_columns(pdf)
+    for _goal, activity in plan.activities():
+        assert squash(activity.what) in what, activity.what
+        assert activity.start.isoformat() in when
+        assert squash(activity.tasks) in tasks
+        assert squash(activity.lead) in people
+        assert squash(activity.evaluation) in evaluation, activity.evaluation
+
+
+def test_the_first_page_is_saved_as_a_picture(pdf, artifacts_dir):
+    pdftoppm = system_tool("pdftoppm", "renders the plan's first page for people to look at")
+    target = artifacts_dir / "plan-first-page"
+    subprocess.run([pdftoppm, "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)],
+                   check=True, timeout=60)
+    png = target.with_suffix(".png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+
+
+def test_the_word_file_is_laid_out_as_a_plan_to_file(plan):
+    doc = Document(BytesIO(export(plan, "docx")))
+    assert doc.sections[0].page_width > doc.sections[0].page_height  # landscape: six columns
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings[0] == "One-Year Action Plan for Partnerships"
+    assert headings[1] == "Action Team"
+    assert [h.split(":")[0] for h in headings[2:6]] == [
+        "Goal 1 (Academic goals)", "Goal 2 (Academic goals)", "Goal 3 (Behavioral or other non-academic goal)",
+        "Goal 4 (Welcoming climate of partnerships)"]
+    assert plan.school in doc.sections[0].header.paragraphs[0].text
+    # 1 header table + 1 team table + per goal: facts + activities.
+    assert len(doc.tables) == 2 + 2 * len(plan.goals)
+    team = doc.tables[1]
+    assert len(team.rows) == 1 + len(plan.team)
+    activities = doc.tables[3]
+    assert activities.rows[0].cells[0].text == "Activity, type and standard"
+    assert len(activities.rows) == 1 + len(plan.goals[0].activities)
+    assert plan.goals[0].activities[0].lead in activities.rows[1].cells[3].text
+    assert "$900" in activities.rows[1].cells[4].text
+
+
+def test_the_word_file_keeps_every_script_as_text(nasty_plan):
+    data = export(nasty_plan, "docx")
+    doc = Document(BytesIO(data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert NASTY["html"] in text + cells
+    assert NASTY["emoji"] + " " + NASTY["rtl"] in text
+    assert NASTY["entity"] in cells
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert "<script>" not in xml and "&lt;script&gt;" in xml
+
+
+# --- Markdown and the web page -------------------------------------------------------------------------
+
+
+def test_markdown_escapes_what_would_become_formatting():
+    assert md_escape("**a** | <b> & [x](y)") == r"\*\*a\*\* \| \<b\> \& \[x\]\(y\)"
+    assert md_escape("1. one\n- two\n# three") == "1\\. one\n\\- two\n\\# three"
+
+
+def test_markdown_renders_user_text_as_text(nasty_plan):
+    mistune = pytest.importorskip("mistune")
+    text = to_markdown(nasty_plan)
+    rendered = mistune.create_markdown(plugins=["table"])(text)
+    assert "<script" not in rendered and "<img" not in rendered
+    assert 'href="http://evil.example"' not in rendered and "<strong>bold" not in rendered
+    assert "&lt;script&gt;" in rendered
+    assert "Tom &amp;amp; Jerry" in rendered  # the typed "&amp;" stays as typed, not turned into "&"
+    assert NASTY["emoji"] in rendered and NASTY["rtl"] in rendered
+    # A pipe in a field does not break the activity table: every row has the six columns.
+    tables = re.findall(r"<table>.*?</table>", rendered, re.S)
+    assert len(tables) == 1 + len(nasty_plan.goals)
+    for table in tables[1:]:
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+            assert len(re.findall(r"<t[dh][ >]", row)) == 6
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_the_printable_page_escapes_user_text(nasty_plan):
+    page = to_html(nasty_plan)
+    parser = _Text()
+    parser.feed(page)
+    assert "script" not in parser.tags and "img" not in parser.tags
+    text = "".join(parser.text)
+    assert NASTY["html"] in text
+    assert NASTY["entity"] in text
+    assert NASTY["rtl"] in text
+    assert "@page { size: letter landscape" in page  # prints like the form
+    assert html.escape(nasty_plan.goals[3].title) in page
+
+
+def test_export_to_every_format_and_back(plan):
+    assert plan_from_json(export(plan, "json")) == plan
+    for fmt in ("md", "html"):
+        data = export(plan, fmt).decode("utf-8")
+        for goal in plan.goals:
+            assert md_escape(goal.title) in data or html.escape(goal.title) in data
+    with pytest.raises(ValueError, match="not an export format"):
+        export(plan, "pdf")
+
+
+# --- the command line --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHINE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("SHINE_DB_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_shine_plan_import_list_export_and_check(home, capsys, plan):
+    assert main(["plan", "import", str(SAMPLE)]) == 0
+    assert "as version 1" in capsys.readouterr().out
+    assert main(["plan", "list", "--district", "harbor valley public schools", "--year", "2026-2027"]) == 0
+    out = capsys.readouterr().out
+    assert "Riverside High School" in out and "ready" in out and "types 6/6" in out
+
+    assert main(["plan", "export", "--team", "Riverside High School", "--year", "2026-2027", "--format", "docx"]) == 0
+    written = home / "riverside-high-school-2026-2027-plan.docx"
+    assert written.read_bytes()[:2] == b"PK"
+    assert main(["plan", "export", "--team", "1", "--year", "2026-2027", "--format", "md",
+                 "--out", str(home / "plan.md")]) == 0
+    assert (home / "plan.md").read_text(encoding="utf-8").startswith("# One-Year Action Plan")
+    capsys.readouterr()
+
+    assert main(["plan", "check", "--team", "Riverside High School", "--year", "2026-2027"]) == 0
+    assert "ready to hand in" in capsys.readouterr().out
+
+
+def test_shine_plan_check_explains_what_to_fix(home, capsys, plan):
+    plan.goals[0].activities[0].lead = ""
+    broken = home / "broken.json"
+    broken.write_text(plan.to_json(), encoding="utf-8")
+    assert main(["plan", "check", str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert "1 thing(s) to fix" in out and 'still needs "Person in charge"' in out
+
+    (home / "garbage.json").write_text("{not json", encoding="utf-8")
+    assert main(["plan", "check", str(home / "garbage.json")]) == 1
+    assert "not valid JSON" in capsys.readouterr().err
+    assert main(["plan", "import", str(home / "garbage.json")]) == 1
+
+
+def test_shine_plan_export_names_the_teams_when_it_cannot_find_one(home, capsys):
+    assert main(["plan", "import", str(SAMPLE)]) == 0
+    assert main(["plan", "export", "--team", "Nowhere High", "--format", "html"]) == 2
+    err = capsys.readouterr().err
+    assert "No team matches 'Nowhere High'" in err and "Riverside High School" in err
+    assert main(["plan", "export", "--team", "Riverside High School", "--year", "2031-2032"]) == 1
+    assert "has no plan for 2031-2032" in capsys.readouterr().err
+
+
+def test_shine_plan_is_listed_in_the_help():
+    out = subprocess.run([sys.executable, "-m", "shine", "plan", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0
+    for command in ("export", "import", "check", "list"):
+        assert command in out.stdout

@@ -1,0 +1,215 @@
+"""The live wall and the facilitator console, driven in Python."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from shine.store import Store, new_facilitator_key
+from shine.ui.agenda_timer import AgendaTimer, timer_text
+from shine.ui.console import FREE_TRIES, Console
+from shine.ui.wall import Wall
+from shine.workshop import open_workshop
+
+
+class Clock:
+    def __init__(self):
+        self.now = 50.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHINE_HOME", str(tmp_path / "home"))
+    with Store(f"sqlite:///{tmp_path / 'shine.db'}") as s:
+        yield s
+
+
+@pytest.fixture
+def workshop(store):
+    return open_workshop(store)[0]
+
+
+@pytest.fixture
+def team(store):
+    return store.ensure_team("CTHSS", "Platt Tech", "high")
+
+
+def test_the_wall_shows_posts_as_they_arrive(store, workshop, team):
+    clock = Clock()
+    wall = Wall(store, workshop.id, clock=clock, kiosk_url="http://10.0.0.5:8866/voila/render/kiosk.ipynb")
+    assert wall.count == 0 and "No posts yet" in wall.tiles.value
+    assert workshop.code in wall.header.value and "<svg" in wall.header.value  # QR code for the kiosk
+    assert wall.refresh() is False  # nothing changed, nothing redrawn
+    store.add_post(workshop.id, "milestone", "First family night: 40 families came", "k1", team_id=team.id,
+                   tags=["type:parenting"])
+    store.add_post(workshop.id, "challenge", "<img src=x onerror=alert(1)>", "k2", team_id=team.id)
+    assert wall.refresh() is True
+    assert wall.count == 2 and 'data-count="2"' in wall.header.value
+    assert "🎉" in wall.tiles.value and "shine-milestone" in wall.tiles.value  # milestones celebrated
+    assert "&lt;img src=x onerror=alert(1)&gt;" in wall.tiles.value and "<img src=x" not in wall.tiles.value
+    assert "Parenting" in wall.tiles.value  # tags shown by their names, not ids
+    assert 'alt="Bar charts.' in wall.chart.value and "Parenting 1" in wall.chart.value
+
+
+def test_challenges_are_ranked_by_me_too_and_hidden_posts_leave_the_wall(store, workshop, team):
+    wall = Wall(store, workshop.id)
+    rare = store.add_post(workshop.id, "challenge", "Rare challenge", "k1", team_id=team.id)
+    common = store.add_post(workshop.id, "challenge", "Common challenge", "k2", team_id=team.id)
+    for voter in ("a", "b", "c"):
+        store.vote(common, voter)
+    store.vote(rare, "a")
+    wall.refresh()
+    ranked = wall.challenges.value
+    assert ranked.index("Common challenge") < ranked.index("Rare challenge") and "3 me too" in ranked
+    store.moderate(common, "hide", "off topic")
+    wall.refresh()
+    assert "Common challenge" not in wall.challenges.value + wall.tiles.value and wall.count == 1
+    assert store.count_posts(workshop.id) == 2, "hidden, not deleted"
+
+
+def test_charts_are_redrawn_at_most_every_few_seconds(store, workshop):
+    clock = Clock()
+    wall = Wall(store, workshop.id, clock=clock, chart_seconds=5)
+    store.add_post(workshop.id, "question", "one", "k1", tags=["standard:sharing-power"])
+    wall.refresh()
+    first = wall.chart.value
+    store.add_post(workshop.id, "question", "two", "k1", tags=["standard:sharing-power"])
+    wall.refresh()
+    assert wall.count == 2 and wall.chart.value == first  # tiles now, chart later
+    clock.now += 5
+    assert wall.refresh() is True and wall.chart.value != first and "Share Power 2" in wall.chart.value
+
+
+def test_the_wall_updates_itself_in_a_running_event_loop(store, workshop):
+    """As in a kernel: an event loop runs, and the wall's own task notices the new post."""
+    async def scenario(results):
+        wall = Wall(store, workshop.id, poll_seconds=0.05)
+        assert wall._task is not None
+        store.add_post(workshop.id, "practice", "Coffee with the principal", "k1")
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            if wall.count == 1:
+                break
+        wall._task.cancel()
+        results.append(wall)
+
+    results = []
+    # A thread of its own: a browser test in the same worker may have left a loop running here.
+    thread = threading.Thread(target=lambda: asyncio.run(scenario(results)))
+    thread.start()
+    thread.join(30)
+    wall = results[0]
+    assert wall.count == 1 and "Coffee with the principal" in wall.tiles.value
+
+
+def test_without_a_workshop_the_pages_say_how_to_start_one(store, monkeypatch):
+    monkeypatch.delenv("SHINE_WORKSHOP", raising=False)
+    assert "shine workshop" in Wall(store).header.value
+    console = Console(store)
+    assert "shine workshop" in console.children[0].value and not hasattr(console, "teams")
+
+
+@pytest.fixture
+def key(store, workshop):
+    key = new_facilitator_key()
+    store.set_facilitator_key(workshop.id, key)
+    return key
+
+
+def test_the_console_needs_the_key(store, workshop, key):
+    clock = Clock()
+    console = Console(store, workshop.id, clock=clock)
+    assert console.agenda is None and len(console.children) == 4  # nothing to act on before the key
+    for attempt in range(FREE_TRIES):
+        console.key.value = "WRONG-KEY" if attempt else ""
+        console.open_button.click()
+        assert not console.unlocked and "facilitator key. Check the key" in console.message.value
+        assert console.key.value == ""
+    console.key.value = key
+    console.open_button.click()
+    assert not console.unlocked and "Wait" in console.message.value  # too many tries: slowed down
+    clock.now += 31
+    console.key.value = key
+    console.open_button.click()
+    assert console.unlocked and console.agenda is not None
+
+
+@pytest.fixture
+def console(store, workshop, key):
+    c = Console(store, workshop.id)
+    c.key.value = key
+    c.open_button.click()
+    assert c.unlocked
+    return c
+
+
+def test_agenda_start_and_posting_per_segment(store, workshop, console):
+    agenda = console.agenda
+    assert "No segment started" in agenda.timer.value
+    label, start, posting = agenda.rows["rm-kiosk"]
+    start.click()
+    assert store.session_state(workshop.id).segment_id == "rm-kiosk" and "▶" in label.value
+    assert "left of 15 min" in agenda.timer.value
+    posting.value = False  # the facilitator closes posting
+    assert store.session_state(workshop.id).posting_open is False and posting.description == "Posting closed"
+    posting.value = True
+    assert store.session_state(workshop.id).posting_open is True
+    again = AgendaTimer(store, workshop.id, workshop.setup["segments"])  # a second console agrees
+    assert again.state.segment_id == "rm-kiosk"
+
+
+def test_timer_text_counts_down_then_over_time():
+    start = datetime(2026, 10, 15, 9, 0, tzinfo=timezone.utc)
+    assert timer_text(10, start, start + timedelta(minutes=3, seconds=30)) == "6:30 left of 10 min"
+    assert timer_text(10, start, start + timedelta(minutes=12)) == "2:00 over time (10 min planned)"
+    assert timer_text(10, None, start) == ""
+
+
+def test_hide_keeps_the_post_in_the_store_and_show_brings_it_back(store, workshop, team, console):
+    post = store.add_post(workshop.id, "question", "Off-topic remark", "k1", team_id=team.id)
+    console.moderation.refresh()
+    box, text, button = console.moderation.rows[0]
+    assert "Off-topic remark" in text.value and button.description == "Hide"
+    button.click()
+    assert store.posts(workshop.id) == [] and store.posts(workshop.id, include_hidden=True)[0].hidden
+    assert "HIDDEN" in console.moderation.rows[0][1].value and console.moderation.rows[0][2].description == "Show"
+    console.moderation.rows[0][2].click()
+    assert [p.id for p in store.posts(workshop.id)] == [post]
+
+
+def test_teams_present(store, workshop, team, console):
+    store.join(workshop.id, "kiosk-1", team.id)
+    console.refresh_teams()
+    assert "Platt Tech" in console.teams.value and "CTHSS" in console.teams.value
+
+
+def test_export_csv_json_and_a_printable_summary(store, workshop, team, console):
+    store.join(workshop.id, "kiosk-1", team.id)
+    kept = store.add_post(workshop.id, "milestone", "Family math night", "kiosk-1", team_id=team.id,
+                          tags=["type:learning-at-home"])
+    hidden = store.add_post(workshop.id, "challenge", "=HYPERLINK(\"http://x\")", "kiosk-1", team_id=team.id)
+    store.vote(hidden, "kiosk-2")
+    console.moderation.hide(hidden)
+    paths = {fmt: console.exports.export(fmt) for fmt in ("csv", "json", "summary")}
+    assert all(p is not None and p.exists() for p in paths.values())
+    rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text(encoding="utf-8"))))
+    assert [r["id"] for r in rows] == [str(kept), str(hidden)]
+    assert rows[0]["tags"] == "Learning at home" and rows[1]["hidden"] == "yes"
+    assert rows[1]["body"].startswith("'="), "a spreadsheet must not run a posted formula"
+    data = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert data["workshop"]["code"] == workshop.code and len(data["posts"]) == 2
+    assert data["moderation"][0]["action"] == "hide" and data["teams_present"][0]["school"] == "Platt Tech"
+    assert data["setup"]["segments"][0]["id"] == "rm-welcome"
+    summary = paths["summary"].read_text(encoding="utf-8")
+    assert "Family math night" in summary and "HYPERLINK" not in summary  # hidden posts stay out
+    assert "Platt Tech" in summary and "<script" not in summary
+    assert 'download="posts.csv"' in console.exports.result.value or "Download" in console.exports.result.value
