@@ -106,7 +106,7 @@ def test_edited_answers_keep_what_is_valid(tmp_path):
 
 
 def test_answers_for_another_exercise_are_not_mixed_in(tmp_path):
-    ex.save_answer("principles-in-practice", "pip-robocall", "principle", "share-information", folder=tmp_path)
+    ex.save_answer("principles-in-practice", "pip-june-surprise", "principle", "share-information", folder=tmp_path)
     assert ex.load_answers(AID, folder=tmp_path, quiet=True).status == "corrupt"
 
 

@@ -91,3 +91,8 @@ def test_no_translatable_string_hides_inside_an_f_string():
                     if isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in ("_", "ngettext", "gettext"):
                         offenders.append(f"{path.relative_to(package)}:{inner.lineno}")
     assert not offenders, offenders
+
+
+def test_cli_help_follows_the_language_flag():
+    out = subprocess.run([sys.executable, "-m", "shine", "--lang", "es", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "revisar el contenido del currículo" in out.stdout

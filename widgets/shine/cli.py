@@ -297,10 +297,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _language_asked(argv: list[str]) -> str | None:
+    """``--lang`` is read first, so the help text itself comes in the chosen language."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language_asked(argv)
+    if lang:
+        set_language(lang)
     args = build_parser().parse_args(argv)
-    if args.lang:
-        set_language(args.lang)
     return args.func(args)
 
 
