@@ -25,6 +25,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,6 +124,34 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_line(
         "  These run in CI (CI=true turns these skips into failures).", yellow=True
     )
+
+
+# --------------------------------------------------------------------------
+# Voila, as the dashboards and modules are served
+# --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def voila_server(notebooks: Path, home: Path, **kwargs):
+    """Standalone Voila exactly as shine serves it, its kernels on a scratch SHINE_HOME (and
+    never on SHINE_DB_URL or a QUERY_STRING the test process happens to have)."""
+    from shine import workshop
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SHINE_HOME", str(home))
+        env.delenv("SHINE_DB_URL", raising=False)
+        env.delenv("QUERY_STRING", raising=False)
+        server = workshop.start(notebooks, port=free_port(), **kwargs)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 # --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
+from conftest import voila_server
 
 from shine import visit_board
 from shine.store import MiniVisits, Store, StoreInputError, VisitRuleError
@@ -174,15 +175,12 @@ def test_the_widget_explains_each_refusal(widget):
 
 @pytest.mark.browser
 def test_a_district_leader_uses_the_tracker_in_chromium(tmp_path, page, artifacts_dir):
-    from shine import workshop
     from shine.workshop import repo_root
 
     home = tmp_path / "home"
     with Store(f"sqlite:///{home / 'shine.db'}") as store:
         MiniVisits(store).add_schools("CTHSS", CTHSS, "high")
-    server = workshop.start(repo_root() / "facilitator" / "dashboards", port=_free_port(),
-                            env={"SHINE_HOME": str(home)})
-    try:
+    with voila_server(repo_root() / "facilitator" / "dashboards", home) as server:
         page.set_viewport_size({"width": 1000, "height": 1400})
         page.goto(server.url.rstrip("/") + "/voila/render/mini-visits.ipynb")
         page.wait_for_selector(".shine-mini-visits", timeout=60_000)
@@ -205,8 +203,6 @@ def test_a_district_leader_uses_the_tracker_in_chromium(tmp_path, page, artifact
         assert day.isoformat() in row.inner_text()  # the next visit
         assert re.search(r"\b1\b", row.locator("td").nth(3).inner_text())  # one open follow-up
         page.screenshot(path=str(artifacts_dir / "mini-visits.png"), full_page=True)
-    finally:
-        server.stop()
 
 
 def _next_weekday() -> date:
@@ -214,11 +210,3 @@ def _next_weekday() -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

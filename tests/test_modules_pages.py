@@ -5,12 +5,12 @@ drawn and one thing done on the page. Screenshots go to test-artifacts/modules/.
 from __future__ import annotations
 
 import re
-import socket
 import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import voila_server
 
 from shine import content, workshop
 
@@ -22,21 +22,11 @@ ERROR_WORDS = ("There was an error when executing cell", "Traceback (most recent
                "ModuleNotFoundError", "Exception")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SHINE_HOME", str(tmp_path_factory.mktemp("pages-home")))  # kernels inherit it: a scratch database
-        running = workshop.start(port=free_port(), startup_timeout=90)
-    try:
+    with voila_server(workshop.repo_root() / "modules", tmp_path_factory.mktemp("pages-home"),
+                      startup_timeout=90) as running:
         yield running.url.rstrip("/")
-    finally:
-        running.stop()
 
 
 def code_cells(page: str) -> list[str]:

@@ -4,16 +4,15 @@ finds its work again after the page (and its kernel) is gone. One Voila server f
 
 from __future__ import annotations
 
-import socket
 import time
 from pathlib import Path
 
 import pytest
+from conftest import voila_server
 
 from shine import plan as plans
 from shine.plan_rules import year_window
 from shine.store import Store
-from shine.workshop import start
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "06-plays-to-plan.ipynb"
@@ -24,24 +23,11 @@ GOAL = "More ninth graders read on grade level 📚"
 ACTIVITY = "Family reading night with <b>strategies</b> families practise at home"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def voila(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("SHINE_HOME", str(home))
-        env.delenv("SHINE_DB_URL", raising=False)
-        env.delenv("QUERY_STRING", raising=False)
-        server = start(ROOT / "modules", port=free_port())
-    try:
+    with voila_server(ROOT / "modules", home) as server:
         yield server.url.rstrip("/"), home
-    finally:
-        server.stop()
 
 
 def open_module(page, url):
