@@ -5,6 +5,7 @@ real room produces; every participant must end with a score or a plain-language 
 from __future__ import annotations
 
 import copy
+import csv
 import json
 import shutil
 import zipfile
@@ -210,6 +211,19 @@ def test_report_lists_every_participant_and_charts_the_items(cycle):
     assert any("damaged" in row for row in rows) and any("ran too long" in row for row in rows)
     assert png_path.stat().st_size > 5000
     assert "Bar chart" in png_path.with_suffix(".alt.txt").read_text()
+
+
+def test_the_report_counts_reflections_graded_by_hand_since(cycle):
+    course, report, _progress, _base = cycle
+    pid = by_kind(report, "right")[0].participant
+    with course.api.gradebook as gb:  # what the trainer does in the formgrader
+        grade = gb.find_grade(REFLECTION, Path(NB).stem, AID, pid)
+        grade.manual_score = 2
+        gb.db.commit()
+    csv_path, _png = course.report(AID)
+    row = next(r for r in csv.DictReader(csv_path.open(encoding="utf-8")) if r["participant"] == pid)
+    assert float(row[REFLECTION]) == 2 and float(row["score"]) == len(ITEMS) + 2
+    assert row["to_grade_by_hand"] == ""
 
 
 def test_collecting_from_a_zip_and_bad_sources(cycle, tmp_path):

@@ -478,7 +478,29 @@ class Course:
         if not source.exists():
             raise CourseError(_("{aid} has not been graded yet: run shine course grade {aid}").format(aid=assignment_id))
         data = json.loads(source.read_text(encoding="utf-8"))
+        self._current_scores(assignment_id, data)
         return course_report.write(data, ex.assignment(assignment_id), Path(out_dir or self.root / "reports"))
+
+    def _current_scores(self, assignment_id: str, data: dict) -> None:
+        """Scores as the gradebook has them now, so reflections graded by hand in the formgrader
+        since ``grade`` ran are counted; the flags found while grading are kept."""
+        with self.api.gradebook as gb:
+            for p in data["participants"]:
+                try:
+                    submission = gb.find_submission(assignment_id, p["id"])
+                except Exception:  # never graded (an unreadable notebook): nothing to refresh
+                    continue
+                p["score"], p["max_score"] = submission.score, submission.max_score
+                pending = []
+                for nb in submission.notebooks:
+                    for grade in nb.grades:
+                        waiting = grade.needs_manual_grade and grade.manual_score is None
+                        blank = any(f["code"] == "reflection-blank" for f in p["flags"]) and grade.manual_score is None \
+                            and grade.name in {r.id for r in ex.assignment(assignment_id).reflections}
+                        p["items"][grade.name] = [None if waiting or blank else grade.score, grade.max_score]
+                        if waiting:
+                            pending.append(grade.name)
+                p["to_grade_by_hand"] = pending
 
 
 def _cause(result: dict) -> str:
