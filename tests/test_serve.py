@@ -106,3 +106,23 @@ def test_ctrl_c_stops_the_server_and_its_kernels(server):
     time.sleep(1)
     alive = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
     assert alive == [], f"left running: {[c.cmdline()[:3] for c in alive]}"
+
+
+def test_closing_the_terminal_stops_voila_too(tmp_path):
+    """A trainer closes the terminal window: the server and its kernels must not linger on the port."""
+    env = dict(os.environ, SHINE_HOME=str(tmp_path), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "shine", "serve", "--port", str(free_port())], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = None
+    while url is None:
+        line = proc.stdout.readline()
+        assert line, "shine serve ended before printing its address"
+        found = re.search(r"(http://\S+)", line)
+        url = found.group(1) if found else None
+    fetch(url.rstrip("/") + "/voila/render/00-welcome.ipynb")
+    children = psutil.Process(proc.pid).children(recursive=True)
+    proc.send_signal(signal.SIGHUP)
+    out, _ = proc.communicate(timeout=40)
+    assert "Stopped." in out
+    time.sleep(1)
+    assert [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE] == []

@@ -193,10 +193,14 @@ def port_is_free(port: int, lan: bool) -> bool:
 
 
 def _wait_for_stop(server: Server) -> bool:
-    """Block until Ctrl-C, SIGTERM or Voila exiting; True when asked to stop."""
+    """Block until Ctrl-C, SIGTERM, the terminal closing or Voila exiting; True when asked to stop.
+
+    Voila runs in its own session (so a stray Ctrl-C reaches it only through us); closing the
+    trainer's terminal window (SIGHUP) must therefore stop it too, or it would keep the port."""
     stopping = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_a: stopping.set())
+    for sig in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)):
+        if sig is not None:
+            signal.signal(sig, lambda *_a: stopping.set())
     try:
         while server.process.poll() is None and not stopping.is_set():
             time.sleep(0.3)
