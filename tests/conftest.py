@@ -15,6 +15,7 @@ Helpers for test modules (tests/ is on sys.path, so ``from conftest import ...``
 from __future__ import annotations
 
 import collections
+import html
 import glob
 import os
 import pwd
@@ -58,6 +59,11 @@ SYSTEM_SKIP_PREFIX = "SYSTEM PACKAGE MISSING: "
 
 def in_ci() -> bool:
     return os.environ.get("CI") == "true"
+
+
+def text_of(widget) -> str:
+    """What a person reads in an HTML widget: the text, with the markup taken away."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def need_system(what: str, reason: str) -> None:
@@ -124,6 +130,39 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_line(
         "  These run in CI (CI=true turns these skips into failures).", yellow=True
     )
+
+
+# --------------------------------------------------------------------------
+# A district's own copy of the curriculum content
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def content_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the content YAML that the loader reads (``SHINE_CONTENT_DIR``), to edit in a test."""
+    from shine import content
+
+    target = tmp_path / "content"
+    target.mkdir()
+    for path in content.CONTENT_DIR.glob("*.yaml"):
+        shutil.copy(path, target / path.name)
+    monkeypatch.setenv("SHINE_CONTENT_DIR", str(target))
+    content.clear_cache()
+    yield target
+    content.clear_cache()
+
+
+def edit_yaml(folder: Path, name: str, change) -> None:
+    """Load ``folder/name``, let ``change`` edit the data in place, write it back, forget the cache."""
+    import yaml
+
+    from shine import content
+
+    path = folder / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    content.clear_cache()
 
 
 # --------------------------------------------------------------------------

@@ -4,13 +4,13 @@ is reported by name (so a district editing its own copy finds its typo)."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import edit_yaml
 
 from shine import content
 from shine.cli import main as shine_main
@@ -143,97 +143,76 @@ def test_lookups(cur):
 # --- corruption: each mistake is reported by name ------------------------------------------------
 
 
-@pytest.fixture
-def copy(tmp_path):
-    target = tmp_path / "content"
-    target.mkdir()
-    for path in content.CONTENT_DIR.glob("*.yaml"):
-        shutil.copy(path, target / path.name)
-    return target
-
-
-def edit(folder: Path, name: str, change) -> None:
-    path = folder / name
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-
-
 def problems(folder: Path) -> list[content.Problem]:
     return content.check_dir(folder)[2]
 
 
-def test_a_play_naming_an_unknown_role(copy):
-    edit(copy, "plays.yaml", lambda d: d["plays"][0].update(role="superintendent-in-chief"))
-    found = problems(copy)
+def test_a_play_naming_an_unknown_role(content_copy):
+    edit_yaml(content_copy, "plays.yaml", lambda d: d["plays"][0].update(role="superintendent-in-chief"))
+    found = problems(content_copy)
     assert [(p.file, p.code) for p in found] == [("plays.yaml", "unknown-role")]
     assert "'superintendent-in-chief' is not a known role" in found[0].message
     assert found[0].where.startswith("plays[0] (id ")
 
 
-def test_a_mapping_naming_an_unknown_standard(copy):
-    edit(copy, "standards.yaml", lambda d: d["school_responsibility_map"][0]["standards"].append("standard-99"))
-    found = problems(copy)
+def test_a_mapping_naming_an_unknown_standard(content_copy):
+    edit_yaml(content_copy, "standards.yaml", lambda d: d["school_responsibility_map"][0]["standards"].append("standard-99"))
+    found = problems(content_copy)
     assert [(p.file, p.code) for p in found] == [("standards.yaml", "unknown-standard")]
     assert "standard-99" in found[0].message
 
 
-def test_a_missing_source(copy):
-    edit(copy, "six_types.yaml", lambda d: d["types"][2].pop("source"))
-    found = problems(copy)
+def test_a_missing_source(content_copy):
+    edit_yaml(content_copy, "six_types.yaml", lambda d: d["types"][2].pop("source"))
+    found = problems(content_copy)
     assert [(p.file, p.code) for p in found] == [("six_types.yaml", "missing-source")]
     assert found[0].where.startswith("types[2]")
 
 
-def test_a_source_that_is_not_registered(copy):
-    edit(copy, "definition.yaml", lambda d: d["principles"][0].update(source=["S999"]))
-    assert [(p.file, p.code) for p in problems(copy)] == [("definition.yaml", "unknown-source")]
+def test_a_source_that_is_not_registered(content_copy):
+    edit_yaml(content_copy, "definition.yaml", lambda d: d["principles"][0].update(source=["S999"]))
+    assert [(p.file, p.code) for p in problems(content_copy)] == [("definition.yaml", "unknown-source")]
 
 
-def test_a_duplicate_id(copy):
+def test_a_duplicate_id(content_copy):
     def dup(d):
         d["plays"].append(dict(d["plays"][0]))
-    edit(copy, "plays.yaml", dup)
-    found = problems(copy)
+    edit_yaml(content_copy, "plays.yaml", dup)
+    found = problems(content_copy)
     assert [(p.file, p.code) for p in found] == [("plays.yaml", "duplicate-id")]
     assert "already used by another play" in found[0].message
 
 
-def test_a_misspelt_field_a_syntax_error_and_a_missing_file(copy):
-    edit(copy, "roles.yaml", lambda d: d["roles"][0].update(nmae="typo"))
-    (copy / "scales.yaml").write_text("scales:\n  - id: broken\n    points: [1, 2\n")
-    (copy / "agendas.yaml").unlink()
-    codes = {(p.file, p.code) for p in problems(copy)}
+def test_a_misspelt_field_a_syntax_error_and_a_missing_file(content_copy):
+    edit_yaml(content_copy, "roles.yaml", lambda d: d["roles"][0].update(nmae="typo"))
+    (content_copy / "scales.yaml").write_text("scales:\n  - id: broken\n    points: [1, 2\n")
+    (content_copy / "agendas.yaml").unlink()
+    codes = {(p.file, p.code) for p in problems(content_copy)}
     assert ("roles.yaml", "schema") in codes
     assert ("scales.yaml", "yaml-syntax") in codes
     assert ("agendas.yaml", "missing-file") in codes
 
 
-def test_an_agenda_that_does_not_add_up(copy):
-    edit(copy, "agendas.yaml", lambda d: d["templates"][0]["segments"][0].update(minutes=d["templates"][0]["segments"][0]["minutes"] + 7))
-    assert [(p.file, p.code) for p in problems(copy)] == [("agendas.yaml", "agenda-time")]
+def test_an_agenda_that_does_not_add_up(content_copy):
+    edit_yaml(content_copy, "agendas.yaml", lambda d: d["templates"][0]["segments"][0].update(minutes=d["templates"][0]["segments"][0]["minutes"] + 7))
+    assert [(p.file, p.code) for p in problems(content_copy)] == [("agendas.yaml", "agenda-time")]
 
 
-def test_several_mistakes_are_all_reported_and_the_cli_exits_non_zero(copy, capsys):
-    edit(copy, "plays.yaml", lambda d: d["plays"][1].update(role="mayor"))
-    edit(copy, "standards.yaml", lambda d: d["school_responsibility_map"][1]["standards"].append("std-x"))
-    edit(copy, "six_types.yaml", lambda d: d["types"][0].pop("source"))
-    assert shine_main(["content", "check", "--dir", str(copy)]) == 1
+def test_several_mistakes_are_all_reported_and_the_cli_exits_non_zero(content_copy, capsys):
+    edit_yaml(content_copy, "plays.yaml", lambda d: d["plays"][1].update(role="mayor"))
+    edit_yaml(content_copy, "standards.yaml", lambda d: d["school_responsibility_map"][1]["standards"].append("std-x"))
+    edit_yaml(content_copy, "six_types.yaml", lambda d: d["types"][0].pop("source"))
+    assert shine_main(["content", "check", "--dir", str(content_copy)]) == 1
     out = capsys.readouterr().out
     for code in ("unknown-role", "unknown-standard", "missing-source"):
         assert f"[{code}]" in out
     assert "3 problem(s)" in out
 
 
-def test_the_loader_refuses_bad_content_with_every_problem_listed(copy, monkeypatch):
-    edit(copy, "plays.yaml", lambda d: d["plays"][0].update(role="mayor"))
-    content.clear_cache()
-    monkeypatch.setenv("SHINE_CONTENT_DIR", str(copy))
-    try:
-        with pytest.raises(content.ContentError, match="unknown-role"):
-            content.load()
-    finally:
-        content.clear_cache()
+def test_the_loader_refuses_bad_content_with_every_problem_listed(content_copy):
+    edit_yaml(content_copy, "plays.yaml", lambda d: d["plays"][0].update(role="mayor"))
+    with pytest.raises(content.ContentError, match="unknown-role"):
+        content.load()
 
 
 def test_shine_command_is_installed():

@@ -4,13 +4,12 @@ data a district can change."""
 
 from __future__ import annotations
 
-import shutil
 import typing
 from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
+from conftest import edit_yaml
 
 from shine import content
 from shine.content.models_plan import AnyRule
@@ -266,25 +265,11 @@ def test_a_message_with_an_unknown_placeholder_still_shows(plan):
     assert fill("{goal} has {nonsense}", {"goal": "Goal 1"}) == "Goal 1 has {nonsense}"
 
 
-@pytest.fixture
-def district_copy(tmp_path, monkeypatch):
-    folder = tmp_path / "content"
-    shutil.copytree(content.CONTENT_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    monkeypatch.setenv("SHINE_CONTENT_DIR", str(folder))
-    content.clear_cache()
-    yield folder
-    content.clear_cache()
-
-
 def edit_rules(folder, change):
-    path = folder / "plan_rules.yaml"
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    content.clear_cache()
+    edit_yaml(folder, "plan_rules.yaml", change)
 
 
-def test_a_district_copy_of_the_content_switches_a_rule_off_and_rewords_another(district_copy, plan):
+def test_a_district_copy_of_the_content_switches_a_rule_off_and_rewords_another(content_copy, plan):
     def change(data):
         for r in data["rules"]:
             if r["id"] == "team-has-students":
@@ -293,7 +278,7 @@ def test_a_district_copy_of_the_content_switches_a_rule_off_and_rewords_another(
                 r["minimum"] = 3
                 r["message"] = "Our district asks for {minimum} activities per goal; {goal} has {found}."
 
-    edit_rules(district_copy, change)
+    edit_rules(content_copy, change)
     break_team_students(plan)
     report = check(plan)
     assert report.result("team-has-students") is None
@@ -304,15 +289,15 @@ def test_a_district_copy_of_the_content_switches_a_rule_off_and_rewords_another(
         f"Our district asks for 3 activities per goal; {label} has 2."]
 
 
-def test_a_misspelt_check_or_parameter_is_reported_by_the_content_check(district_copy):
+def test_a_misspelt_check_or_parameter_is_reported_by_the_content_check(content_copy):
     def change(data):
         by_id = {r["id"]: r for r in data["rules"]}
         by_id["form-g-goal-mix"]["check"] = "goal-mixx"
         by_id["activities-per-goal"]["minimun"] = 2
         by_id["activity-essentials"]["required"] = ["what", "colour"]
 
-    edit_rules(district_copy, change)
-    _cur, _index, problems = content.check_dir(district_copy)
+    edit_rules(content_copy, change)
+    _cur, _index, problems = content.check_dir(content_copy)
     where = [f"{p.where} {p.message}" for p in problems if p.file == "plan_rules.yaml"]
     assert len(where) >= 3, where
     assert any("goal-mixx" in w for w in where)
@@ -320,11 +305,11 @@ def test_a_misspelt_check_or_parameter_is_reported_by_the_content_check(district
     assert any("colour" in w for w in where)
 
 
-def test_a_keyword_naming_an_unknown_impact_example_is_reported(district_copy):
+def test_a_keyword_naming_an_unknown_impact_example_is_reported(content_copy):
     def change(data):
         lower = next(r for r in data["rules"] if r["id"] == "lower-impact-only")
         lower["keywords"].append({"example": "no-such-example", "words": ["bake sale"]})
 
-    edit_rules(district_copy, change)
-    _cur, _index, problems = content.check_dir(district_copy)
+    edit_rules(content_copy, change)
+    _cur, _index, problems = content.check_dir(content_copy)
     assert [p.code for p in problems] == ["unknown-impact-example"]

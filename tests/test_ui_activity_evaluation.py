@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import html
-import re
+
+from conftest import text_of
 
 from shine import content
 from shine.ui.activity_evaluation import NOT_YET, PARTLY, YES, ActivityEvaluation
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def test_answers_turn_into_strengths_next_steps_and_a_decision():

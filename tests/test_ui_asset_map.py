@@ -5,12 +5,10 @@ from __future__ import annotations
 import html
 import re
 
+from conftest import text_of
+
 from shine import charts, content
 from shine.ui.asset_map import MAX_NAME_CHARS, AssetMap
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def add(m: AssetMap, name: str, sector: str) -> bool:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import html
-import re
+
+from conftest import text_of
 
 from shine import charts, content
 from shine.ui.capacity_check import CapacityCheck, plays_building, radar_figure, weakest
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def rate(check: CapacityCheck, low_capacity: str, low: int = 1, high: int = 4) -> None:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import html
-import re
+
+from conftest import text_of
 
 from shine import content
 from shine.ui.conditions_check import ConditionsCheck
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def test_ticked_conditions_count_and_the_missing_ones_become_suggestions():

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import html
-import re
+
+from conftest import text_of
 
 from shine import content
 from shine.ui.dcbf_stepper import STEPS, DcbfStepper
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def test_stepping_forward_and_back_moves_the_marker():

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import html
-import re
 
 import pytest
+from conftest import text_of
 
 from shine import charts
 from shine.ui.home_visit_calculator import Coverage, HomeVisitCalculator, coverage_chart
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def fill(calc: HomeVisitCalculator, enrolled: int, visited: int) -> str:

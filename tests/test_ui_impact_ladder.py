@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import html
-import re
+
+from conftest import text_of
 
 from shine import content
 from shine.ui.impact_ladder import ImpactLadder, practices, rows
 from shine.ui.types_standards import TypesAndStandards
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def test_every_row_of_the_charts_can_be_placed_and_the_order_hides_the_answer():

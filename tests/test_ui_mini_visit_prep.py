@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import html
-import re
+
+from conftest import text_of
 
 from shine import content
 from shine.ui.mini_visit_prep import MiniVisitPrep
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def test_the_team_fills_its_parts_and_gets_the_whole_agenda():

@@ -6,21 +6,17 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 import subprocess
 import sys
 import textwrap
 
 import pytest
+from conftest import text_of
 
 from shine import charts, content
 from shine.store import Store
 from shine.ui.nnps_self_assessment import SelfAssessment, my_chart, team_view
 from shine.ui.team_picker import KERNEL_CLIENT_ID
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 @pytest.fixture

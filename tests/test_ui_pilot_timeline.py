@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import html
-import re
+
+from conftest import text_of
 
 from shine import charts, content
 from shine.ui.district_pillars import DistrictPillars
 from shine.ui.district_practices import DistrictPractices
 from shine.ui.pilot_districts import PilotDistricts
 from shine.ui.pilot_timeline import PilotTimeline, timeline_chart
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def test_the_timeline_shows_the_pilot_reach_and_the_planned_growth():

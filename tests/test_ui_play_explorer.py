@@ -5,12 +5,10 @@ from __future__ import annotations
 import html
 import re
 
+from conftest import text_of
+
 from shine import content
 from shine.ui.play_explorer import ANY, PlayExplorer
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def test_every_play_is_listed_until_a_filter_is_chosen():

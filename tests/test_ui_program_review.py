@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import html
-import re
 
 import pytest
+from conftest import text_of
 
 from shine import content
 from shine.store import Store
 from shine.ui.program_review import ProgramReview
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 @pytest.fixture

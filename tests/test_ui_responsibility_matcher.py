@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import html
-import re
+
+from conftest import text_of
 
 from shine import content
 from shine.ui.responsibility_matcher import ResponsibilityMatcher, parties
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def test_duties_come_mixed_so_the_order_does_not_give_the_answer_away():

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import html
-import shutil
 
 import pytest
-import yaml
+from conftest import edit_yaml
 
 from shine import content
 from shine.ui.scenario_sort import ScenarioSort
@@ -89,18 +88,9 @@ def test_working_through_every_situation_ends_in_a_summary_and_can_start_again()
 
 
 @pytest.fixture
-def hostile_scenarios(tmp_path, monkeypatch):
-    target = tmp_path / "content"
-    shutil.copytree(content.CONTENT_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    path = target / "scenarios.yaml"
-    data = yaml.safe_load(path.read_text())
-    data["scenarios"][0]["situation"] = "<img src=x onerror=alert(1)> & <b>bold</b>"
-    data["scenarios"][0]["explanation"] = "<script>alert('x')</script>"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    monkeypatch.setenv("SHINE_CONTENT_DIR", str(target))
-    content.clear_cache()
-    yield
-    content.clear_cache()
+def hostile_scenarios(content_copy):
+    edit_yaml(content_copy, "scenarios.yaml", lambda d: d["scenarios"][0].update(
+        situation="<img src=x onerror=alert(1)> & <b>bold</b>", explanation="<script>alert('x')</script>"))
 
 
 def test_markup_in_the_content_shows_as_text(hostile_scenarios):

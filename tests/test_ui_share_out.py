@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import html
-import re
+
+from conftest import text_of
 
 from shine.store import MAX_POST_CHARS
 from shine.ui.share_out import ShareOut
-
-
-def text_of(widget) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def test_the_card_shows_what_the_team_wrote():

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import html
-import shutil
 
 import pytest
-import yaml
+from conftest import edit_yaml
 
 from shine import content
 from shine.ui.course_map import CourseMap, participant_roles
@@ -64,18 +63,10 @@ def test_course_map_filters_modules_by_role():
 
 
 @pytest.fixture
-def hostile_content(tmp_path, monkeypatch):
+def hostile_content(content_copy):
     """A district's copy of the content with markup in it: it must show as text."""
-    target = tmp_path / "content"
-    shutil.copytree(content.CONTENT_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    path = target / "modules.yaml"
-    data = yaml.safe_load(path.read_text())
-    data["modules"][0]["title"] = "<script>alert('x')</script> & <b>bold</b>"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    monkeypatch.setenv("SHINE_CONTENT_DIR", str(target))
-    content.clear_cache()
-    yield
-    content.clear_cache()
+    edit_yaml(content_copy, "modules.yaml",
+              lambda d: d["modules"][0].update(title="<script>alert('x')</script> & <b>bold</b>"))
 
 
 def test_markup_in_content_is_escaped(hostile_content):

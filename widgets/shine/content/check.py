@@ -20,7 +20,6 @@ agenda-time         an agenda template's segments do not add up to its length
 
 from __future__ import annotations
 
-import types
 import typing
 from dataclasses import dataclass
 from functools import lru_cache

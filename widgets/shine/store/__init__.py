@@ -16,3 +16,5 @@ __all__ = [
 ]
 
 from .visits import MiniVisits, VisitRuleError  # noqa: E402 - registers the tracker's tables too
+
+__all__ += ["MiniVisits", "VisitRuleError"]
