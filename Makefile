@@ -77,9 +77,9 @@ bench: $(STAMP)
 # shine.pot and merges new ones into each language's .po (then translate them).
 I18N := widgets/shine/i18n
 i18n: $(STAMP)
-	$(VENV)/bin/pybabel extract -o $(I18N)/shine.pot --no-location --sort-output \
+	$(VENV)/bin/pybabel extract -o $(I18N)/shine.pot --no-location --sort-output --no-wrap \
 		--project="Time to Shine" --copyright-holder="Time to Shine" widgets/shine
-	$(VENV)/bin/pybabel update -i $(I18N)/shine.pot -d $(I18N)/locale -D shine --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i $(I18N)/shine.pot -d $(I18N)/locale -D shine --no-fuzzy-matching --no-wrap
 
 # Generated files only; .shine/ is left alone since it may hold local data.
 clean:

@@ -17,6 +17,7 @@ import nbformat
 import psutil
 
 from shine import workshop as ws
+from shine.kernels import kernel_processes
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -67,20 +68,26 @@ class Session:
     workshop_id: int
     code: str
     url: str
+    pool_total: int
 
     def page_url(self, name: str) -> str:
         return f"{self.url.rstrip('/')}/voila/render/{name}"
 
     def kernels(self) -> list[psutil.Process]:
-        """Kernel processes under the Voila server."""
-        out = []
-        for child in psutil.Process(self.server.process.pid).children(recursive=True):
-            try:
-                if "ipykernel_launcher" in " ".join(child.cmdline()):
-                    out.append(child)
-            except psutil.Error:
-                pass
-        return out
+        """Kernel processes under the Voila server (launched or forked)."""
+        return kernel_processes(self.server.process.pid)
+
+    def wait_for_pool(self, timeout: float = 180) -> float | None:
+        """Until every pool is full again (seconds waited, None on timeout), then until quiet."""
+        start = time.monotonic()
+        waited = None
+        while time.monotonic() - start < timeout:
+            if len(self.kernels()) == self.pool_total:
+                waited = time.monotonic() - start
+                break
+            time.sleep(0.25)
+        self.wait_quiet()
+        return waited
 
     def wait_quiet(self, timeout: float = 60, threshold: float = 8.0) -> None:
         """Until the server and its kernels use under ``threshold`` % CPU for a second."""
@@ -112,7 +119,7 @@ def blank_notebook(path: Path) -> None:
 
 @contextmanager
 def workshop_session(*, pool: int, cull_idle: int = ws.CULL_IDLE_S, cull_interval: int = ws.CULL_INTERVAL_S,
-                     with_blank: bool = True):
+                     with_blank: bool = True, fill_delay: float = ws.FILL_DELAY_S):
     """A fresh SHINE_HOME, a workshop, and Voila on the dashboards (+ blank.ipynb, same pool)."""
     from shine.store import Store
 
@@ -130,14 +137,11 @@ def workshop_session(*, pool: int, cull_idle: int = ws.CULL_IDLE_S, cull_interva
             workshop, _resumed = ws.open_workshop(store, new=True)
         port = free_port()
         env = {ws.WORKSHOP_ENV: str(workshop.id), ws.KIOSK_URL_ENV: f"http://127.0.0.1:{port}/voila/render/kiosk.ipynb"}
-        server = ws.start(folder, port=port, env=env, extra=ws.pool_settings(pools), cull_idle=cull_idle,
+        server = ws.start(folder, port=port, env=env, extra=ws.pool_settings(pools, fill_delay=fill_delay), cull_idle=cull_idle,
                           cull_interval=cull_interval)
-        session = Session(home, folder, server, workshop.id, workshop.code, server.url)
+        session = Session(home, folder, server, workshop.id, workshop.code, server.url, sum(pools.values()))
         try:
-            deadline = time.monotonic() + 120
-            while len(session.kernels()) < sum(pools.values()) and time.monotonic() < deadline:
-                time.sleep(0.5)
-            session.wait_quiet()
+            session.wait_for_pool()
             yield session
         finally:
             server.stop()

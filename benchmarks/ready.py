@@ -15,14 +15,16 @@ POOL = 2
 def ready_times(runs: int) -> dict:
     times = {"blank": [], "kiosk": []}
     pages = (("blank", "blank.ipynb", BLANK_READY), ("kiosk", "kiosk.ipynb", KIOSK_READY))
-    with workshop_session(pool=POOL) as session, chromium() as browser:
+    # Each page takes a preheated kernel; its replacement is started at once here (not after the
+    # workshop's delay) and awaited, so every page meets a full pool and a quiet machine.
+    with workshop_session(pool=POOL, fill_delay=0.5) as session, chromium() as browser:
         for i in range(runs):
             for key, name, selector in (pages if i % 2 == 0 else pages[::-1]):  # alternate who goes first
                 seconds, context, page = open_and_time(browser, session.page_url(name), selector)
                 page.close(run_before_unload=True)
                 context.close()
                 times[key].append(seconds)
-                session.wait_quiet()
+                session.wait_for_pool()
     ratio = median(times["kiosk"]) / median(times["blank"])
     return {
         "runs": runs, "pool_size": POOL,

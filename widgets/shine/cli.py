@@ -284,8 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     workshop.add_argument("--code", help=_("resume the workshop with this join code"))
     workshop.add_argument("--port", type=int, default=8866)
     workshop.add_argument("--lan", action="store_true", help=_("let phones and kiosks on this network connect"))
-    workshop.add_argument("--kiosks", type=int, default=8,
-                          help=_("kiosk pages kept ready to open at once (each holds a small process)"))
+    workshop.add_argument("--kiosks", type=int, default=30,
+                          help=_("kiosk pages kept ready to open at once, about the number of phones and "
+                                 "kiosks in the room (each holds a small process)"))
     workshop.add_argument("--no-qr", action="store_true", help=_("do not print the QR code"))
     workshop.set_defaults(func=_workshop)
     from .course_cli import add_course_commands

@@ -31,12 +31,18 @@ from datetime import date
 from pathlib import Path
 
 from .i18n import _
+from .kernels import PROVISIONER_NAME
 from .store import shine_home
 from .ui.live import KIOSK_URL_ENV, WORKSHOP_ENV
 
 CULL_IDLE_S = 600   # a participant reading a page for ten minutes keeps their kernel
 CULL_INTERVAL_S = 60
-KIOSK_POOL = 8      # preheated kiosk kernels: a table of phones can join at once without waiting
+# Preheated kiosk kernels: the whole room can open the kiosk at once without waiting. Forked
+# kernels (shine.kernels) share their imported code, so each costs about 35 MiB of its own.
+KIOSK_POOL = 30
+# A taken kernel is replaced this long after: while a room is arriving, the laptop serves pages
+# first and preheats their replacements after.
+FILL_DELAY_S = 10.0
 AGENDA_ID = "regional-meeting"
 DASHBOARDS = ("kiosk.ipynb", "wall.ipynb", "console.ipynb")
 UNUSED_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "jupyterlab_pygments",
@@ -66,7 +72,8 @@ def lan_address() -> str:
 
 def voila_main(argv: list[str] | None = None) -> None:
     """Run Voila with the page handler setting the ``_xsrf`` cookie (the voila#1458 workaround)."""
-    from voila.app import main
+    from traitlets.config import Config
+    from voila.app import Voila
     from voila.tornado.handler import TornadoVoilaHandler
 
     render = TornadoVoilaHandler.get
@@ -76,10 +83,63 @@ def voila_main(argv: list[str] | None = None) -> None:
         return await render(self, path)
 
     TornadoVoilaHandler.get = get
+    share_compiled_templates()
     # Started from a background job, SIGINT arrives ignored; Voila must still stop on it.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.argv = ["voila", *(sys.argv[1:] if argv is None else argv)]
-    main()
+    config = Config()
+    config.VoilaConfiguration.page_config_hook = page_config_hook
+    Voila.launch_instance(config=config)
+
+
+def share_compiled_templates() -> None:
+    """Compile Voila's page templates once per server, not once per page.
+
+    Voila renders every page (and every preheated kernel's page) with a new nbconvert exporter,
+    and each exporter parses and compiles the same Jinja templates again: more than half of the
+    server's CPU when a room opens the kiosk at once. Jinja's bytecode cache is made for this;
+    here it lives in memory, keyed by template name and source checksum, so an edited template is
+    compiled afresh."""
+    import jinja2
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    class MemoryBytecodeCache(jinja2.BytecodeCache):
+        def __init__(self):
+            self.compiled: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket):
+            code = self.compiled.get(bucket.key)
+            if code is not None:
+                bucket.bytecode_from_string(code)
+
+        def dump_bytecode(self, bucket):
+            self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+    cache = MemoryBytecodeCache()
+    create = TemplateExporter._create_environment
+
+    def _create_environment(self):
+        environment = create(self)
+        environment.bytecode_cache = cache
+        return environment
+
+    TemplateExporter._create_environment = _create_environment
+
+
+# What Voila's page loads in place of MathJax: a typesetter that does nothing, inline, so no
+# request leaves the page (the default points at a CDN a room without internet cannot reach).
+NO_MATHJAX = ("data:text/javascript,window.MathJax={Hub:{Config(){},Configured(){},Queue(){},"
+              "Register:{StartupHook(){}}}};//")
+
+
+def page_config_hook(page_config: dict, *_args, **_kwargs) -> dict:
+    """No MathJax on our pages. Nothing here is typeset, yet Voila's default page fetches and
+    compiles ~870 KB of MathJax on every page, in the middle of showing the widgets; and it would
+    read a participant's "$20 ... $50" as a formula. Voila takes its MathJax 2 loader when given
+    a URL, and the URL given here is the do-nothing typesetter above."""
+    page_config["fullMathjaxUrl"] = NO_MATHJAX
+    page_config["mathjaxConfig"] = "TeX-AMS_CHTML"
+    return page_config
 
 
 def voila_command(notebooks: Path, *, port: int, lan: bool, extra: list[str] | None = None,
@@ -93,6 +153,7 @@ def voila_command(notebooks: Path, *, port: int, lan: bool, extra: list[str] | N
         "--strip_sources=True",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
+        f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER_NAME}",
         "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|gif|svg|css)']",
         # Lab extensions a page has no use for (each is more JavaScript for every phone to load).
         f"--VoilaConfiguration.extension_denylist={json.dumps(UNUSED_EXTENSIONS)}",
@@ -100,7 +161,7 @@ def voila_command(notebooks: Path, *, port: int, lan: bool, extra: list[str] | N
     ]
 
 
-def pool_settings(pools: dict[str, int], *, fill_delay: float = 0.5) -> list[str]:
+def pool_settings(pools: dict[str, int], *, fill_delay: float = FILL_DELAY_S) -> list[str]:
     """Voila options for preheated kernels: ``pools`` maps a notebook to its pool size.
 
     Every other notebook gets no pool (its kernel starts when the page is opened): the wall and
