@@ -63,7 +63,8 @@ async def _record_page(browser, url: str) -> tuple[list[str], dict]:
     await page.wait_for_function("window.__shineReady !== null", timeout=120_000, polling=100)
     ready = await page.evaluate("window.__shineReady") / 1000.0
     await asyncio.sleep(1.0)  # late chunks
-    await page.close(run_before_unload=True)
+    async with page.expect_event("close"):
+        await page.close(run_before_unload=True)
     await context.close()
     assets = sorted({u for u in fetched if "/api/" not in u and u.split("?")[0] != url.split("?")[0]})
     return assets, {"ready_s": ready}
@@ -134,7 +135,8 @@ async def _chromium_page(browser, url: str) -> float:
         await page.wait_for_function("window.__shineReady !== null", timeout=120_000, polling=100)
         return await page.evaluate("window.__shineReady") / 1000.0
     finally:
-        await page.close(run_before_unload=True)
+        async with page.expect_event("close"):  # unload handlers run: Voila's beacon goes out
+            await page.close(run_before_unload=True)
         await context.close()
 
 

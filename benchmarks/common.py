@@ -82,7 +82,7 @@ class Session:
         start = time.monotonic()
         waited = None
         while time.monotonic() - start < timeout:
-            if len(self.kernels()) == self.pool_total:
+            if len(self.kernels()) >= self.pool_total:  # leaks are the burst benchmark's concern
                 waited = time.monotonic() - start
                 break
             time.sleep(0.25)
@@ -166,6 +166,14 @@ def chromium():
             browser.close()
     finally:
         pw.stop()
+
+
+def close_tab(page, context) -> None:
+    """Close as a person closes a tab: the page's unload handlers run (Voila's shutdown beacon is
+    sent) before the browser context goes."""
+    with page.expect_event("close"):
+        page.close(run_before_unload=True)
+    context.close()
 
 
 def open_and_time(browser, url: str, selector: str, *, timeout_s: float = 60, viewport=None):

@@ -7,7 +7,7 @@ import time
 
 import psutil
 
-from .common import BLANK_READY, KIOSK_READY, chromium, median, open_and_time, workshop_session
+from .common import BLANK_READY, KIOSK_READY, chromium, close_tab, median, open_and_time, workshop_session
 
 POOL = 2
 
@@ -21,8 +21,7 @@ def ready_times(runs: int) -> dict:
         for i in range(runs):
             for key, name, selector in (pages if i % 2 == 0 else pages[::-1]):  # alternate who goes first
                 seconds, context, page = open_and_time(browser, session.page_url(name), selector)
-                page.close(run_before_unload=True)
-                context.close()
+                close_tab(page, context)
                 times[key].append(seconds)
                 session.wait_for_pool()
     ratio = median(times["kiosk"]) / median(times["blank"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 
@@ -65,7 +66,7 @@ def test_a_forked_kernel_runs_in_its_own_folder_environment_and_session(forked, 
 
 def test_a_forked_kernel_can_be_interrupted_and_shut_down(forked):
     manager, client = forked
-    pid = manager.provisioner.pid
+    kernel = psutil.Process(manager.provisioner.pid)
     client.execute("import time; time.sleep(60)")
     time.sleep(1)
     manager.interrupt_kernel()
@@ -75,12 +76,54 @@ def test_a_forked_kernel_can_be_interrupted_and_shut_down(forked):
     manager.shutdown_kernel(now=False)
     assert not manager.is_alive()
     deadline = time.monotonic() + 10
-    while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE \
-            and time.monotonic() < deadline:
+    while running(kernel) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert not running(kernel)
 
 
 def test_forked_kernels_are_found_under_their_server(forked):
     manager, _client = forked
     assert manager.provisioner.pid in {p.pid for p in kernel_processes(os.getpid())}
+
+
+def test_shine_workshop_keeps_a_pool_the_size_of_a_room_by_default():
+    from shine import workshop
+    from shine.cli import build_parser
+
+    args = build_parser().parse_args(["workshop"])
+    assert args.kiosks == workshop.KIOSK_POOL
+    assert f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER_NAME}" in workshop.voila_command(
+        workshop.dashboards_dir(), port=8866, lan=False)
+
+
+def test_kernels_go_when_their_server_dies_without_stopping_them(tmp_path):
+    """A server killed outright must not leave its fork server and kernels behind."""
+    script = (
+        "import os\n"
+        "os.environ['JUPYTER_DEFAULT_PROVISIONER_NAME'] = 'shine-fork'\n"
+        "from jupyter_client.manager import KernelManager\n"
+        "km = KernelManager(kernel_name='python3'); km.start_kernel()\n"
+        "kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=60)\n"
+        "import psutil; kernel = psutil.Process(km.provisioner.pid)\n"
+        "print(kernel.pid, kernel.ppid(), ' '.join(kernel.parent().cmdline()), flush=True)\n"
+        "os._exit(0)\n"  # no shutdown of anything
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    kernel_pid, server_pid, server_command = done.stdout.strip().split(" ", 2)
+    assert "multiprocessing.forkserver" in server_command
+    kernel, fork_server = (psutil.Process(int(pid)) if psutil.pid_exists(int(pid)) else None
+                           for pid in (kernel_pid, server_pid))
+    alive = [p for p in (kernel, fork_server) if p is not None]
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(running(p) for p in alive):
+        time.sleep(0.2)
+    assert not [p.pid for p in alive if running(p)]
+
+
+def running(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False

@@ -3,6 +3,7 @@ with standalone Voila, shows no code, and stops cleanly on Ctrl-C."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -16,7 +17,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from shine import content
+from shine import content, workshop
+from shine.kernels import kernel_processes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,6 +72,39 @@ def test_it_lists_the_modules_and_renders_one_without_code(server):
     page = fetch(url + "/voila/render/00-welcome.ipynb")
     assert "Welcome to Time to Shine" in page
     assert "from shine.ui" not in page  # sources are stripped
+
+
+def test_pages_load_no_mathjax_and_their_kernels_are_forked(server):
+    proc, url, _lines = server
+    page = fetch(url + "/voila/render/00-welcome.ipynb")
+    config = json.loads(re.search(r'id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                  page, re.S).group(1))
+    assert config["fullMathjaxUrl"] == workshop.NO_MATHJAX
+    kernels = kernel_processes(proc.pid)
+    assert kernels, "the page's kernel is running"
+    assert all("multiprocessing.forkserver" in " ".join(k.cmdline()) for k in kernels)
+
+
+def test_page_templates_are_compiled_once_for_all_pages(monkeypatch):
+    import jinja2
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    workshop.share_compiled_templates()
+    compiled = []
+    original = jinja2.Environment.compile
+
+    def counting(self, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return original(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A page")])
+    first, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
+    after_first = len(compiled)
+    second, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)  # a new exporter, as Voila makes
+    assert len(compiled) == after_first, f"compiled again: {compiled[after_first:]}"
+    assert first == second
 
 
 @pytest.mark.browser

@@ -58,6 +58,15 @@ def _fork_context():
 def run_kernel(argv: list[str], env: dict[str, str], cwd: str) -> None:
     """The forked child: become the kernel that ``python -m ipykernel_launcher argv`` would be."""
     os.setsid()  # its own session and process group, as jupyter_client gives a launched kernel
+    # multiprocessing hands every child the fork server's "still needed" pipe, and the fork server
+    # stays up while any holder lives; a kernel never starts processes through it, so it lets go.
+    # Otherwise a server that died without shutting its kernels down (killed, crashed) would leave
+    # the fork server and those kernels waiting for each other for ever.
+    from multiprocessing import forkserver
+
+    if forkserver._forkserver._forkserver_alive_fd is not None:
+        os.close(forkserver._forkserver._forkserver_alive_fd)
+        forkserver._forkserver._forkserver_alive_fd = None
     os.environ.clear()
     os.environ.update(env)
     os.chdir(cwd)

@@ -103,6 +103,9 @@ def share_compiled_templates() -> None:
     import jinja2
     from nbconvert.exporters.templateexporter import TemplateExporter
 
+    if getattr(TemplateExporter._create_environment, "shares_compiled_templates", False):
+        return
+
     class MemoryBytecodeCache(jinja2.BytecodeCache):
         def __init__(self):
             self.compiled: dict[str, bytes] = {}
@@ -123,6 +126,7 @@ def share_compiled_templates() -> None:
         environment.bytecode_cache = cache
         return environment
 
+    _create_environment.shares_compiled_templates = True
     TemplateExporter._create_environment = _create_environment
 
 
@@ -134,9 +138,8 @@ NO_MATHJAX = ("data:text/javascript,window.MathJax={Hub:{Config(){},Configured()
 
 def page_config_hook(page_config: dict, *_args, **_kwargs) -> dict:
     """No MathJax on our pages. Nothing here is typeset, yet Voila's default page fetches and
-    compiles ~870 KB of MathJax on every page, in the middle of showing the widgets; and it would
-    read a participant's "$20 ... $50" as a formula. Voila takes its MathJax 2 loader when given
-    a URL, and the URL given here is the do-nothing typesetter above."""
+    compiles ~870 KB of MathJax on every page, while it is showing the widgets. Voila takes its
+    MathJax 2 loader when given a URL, and the URL given here is the do-nothing typesetter above."""
     page_config["fullMathjaxUrl"] = NO_MATHJAX
     page_config["mathjaxConfig"] = "TeX-AMS_CHTML"
     return page_config
