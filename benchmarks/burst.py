@@ -8,8 +8,10 @@ client that asks the server for exactly what a Chromium kiosk page asks for, rec
 real page in the same run: the page, every script and style sheet it loads (cold cache, six
 connections at a time, like a browser), a kernel websocket, and the widget states of the first
 screen. It is ready when those states arrive (all a phone needs to draw the form). A few pages
-in the burst are real Chromium pages, timed to "form usable" as in the ready benchmark. Each
-page is closed as a browser tab is: the websocket closes and the shutdown beacon is sent.
+in the burst are real Chromium pages, timed to "form usable" as in the ready benchmark; Chromium
+runs at the lowest CPU priority, as the phones' own work must not count against the laptop (its
+pages can only come out slower for it). Each page is closed as a browser tab is: the websocket
+closes and the shutdown beacon is sent.
 """
 
 from __future__ import annotations
@@ -145,6 +147,7 @@ async def _burst(session, url: str, pages: int, spread_s: float, real: set[int])
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        _browser_yields()
         assets, recorded = await _record_page(browser, url)
         await asyncio.to_thread(session.wait_for_pool)  # the recorded page's kernel replaced
 
@@ -163,6 +166,18 @@ async def _burst(session, url: str, pages: int, spread_s: float, real: set[int])
         await browser.close()
     return {"assets": assets, "recorded": recorded, "results": results, "finished_s": finished,
             "server_cpu": server_cpu}
+
+
+def _browser_yields() -> None:
+    """Chromium (and every page process it starts later) runs at the lowest priority: a phone's
+    rendering is the phone's, so here it only gets what the server leaves. Its pages are timed all
+    the same, so they can only come out slower than on a phone, never faster."""
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            if "chrom" in proc.name().lower():
+                proc.nice(19)
+        except psutil.Error:
+            pass
 
 
 def _in_thread(coroutine):
@@ -223,7 +238,14 @@ def burst(pages: int = 30, spread_s: float = 10.0, pool: int = ws.KIOSK_POOL, re
                 break
             time.sleep(0.25)
         kernels_left = len(session.kernels())
-        browser_cpu = _chromium_cpu_per_page(url)
+        try:
+            browser_cpu = _chromium_cpu_per_page(url)
+        except Exception as exc:  # the burst's figures stand without it
+            browser_cpu, failures_after = None, repr(exc)
+        else:
+            failures_after = None
+        log = session.server.log_path.read_text(errors="replace").splitlines()
+        server_errors = [line for line in log if re.search(r"Traceback|Error|died|Address already in use", line)]
     results = run["results"]
     ready = [r[1] for r in results if isinstance(r, tuple)]
     chromium_ready = [r[1] for r in results if isinstance(r, tuple) and r[0] == "chromium"]
@@ -241,6 +263,7 @@ def burst(pages: int = 30, spread_s: float = 10.0, pool: int = ws.KIOSK_POOL, re
         "kernels_back_to_pool_after_s": None if back_after is None else round(back_after, 1),
         "kernels_left": kernels_left, "cull_interval_s": CULL_INTERVAL_S,
         "server_cpu_s_per_page": round(run["server_cpu"] / pages, 2),
-        "chromium_cpu_s_per_page": round(browser_cpu, 2),
+        "chromium_cpu_s_per_page": None if browser_cpu is None else round(browser_cpu, 2),
+        "after_burst_failure": failures_after, "server_errors": server_errors[:12],
         "target": "all ready, p95 <= 6 s, kernels back to the pool within the cull interval", "ok": ok,
     }
