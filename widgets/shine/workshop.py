@@ -43,6 +43,7 @@ KIOSK_POOL = 30
 # A taken kernel is replaced this long after: while a room is arriving, the laptop serves pages
 # first and preheats their replacements after.
 FILL_DELAY_S = 10.0
+IOPUB_TIMEOUT_S = 60
 AGENDA_ID = "regional-meeting"
 DASHBOARDS = ("kiosk.ipynb", "wall.ipynb", "console.ipynb")
 UNUSED_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "jupyterlab_pygments",
@@ -157,6 +158,10 @@ def voila_command(notebooks: Path, *, port: int, lan: bool, extra: list[str] | N
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
         f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER_NAME}",
+        # A page's output arrives after its cell finishes; nbclient waits 4 s for it and then
+        # renders the page empty (for good). While a room's worth of kernels is being preheated
+        # the laptop is busy, so it waits longer: a late page beats a blank one.
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
         "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|gif|svg|css)']",
         # Lab extensions a page has no use for (each is more JavaScript for every phone to load).
         f"--VoilaConfiguration.extension_denylist={json.dumps(UNUSED_EXTENSIONS)}",
