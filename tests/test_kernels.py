@@ -10,6 +10,7 @@ import time
 import psutil
 import pytest
 from jupyter_client.manager import KernelManager
+from jupyter_client.provisioning import KernelProvisionerFactory
 
 from shine.kernels import PROVISIONER_NAME, ForkProvisioner, forkable, kernel_processes
 
@@ -31,7 +32,8 @@ def run(client, code: str) -> dict:
 
 @pytest.fixture
 def forked(tmp_path, monkeypatch):
-    monkeypatch.setenv("JUPYTER_DEFAULT_PROVISIONER_NAME", PROVISIONER_NAME)
+    # The factory is a singleton: another test in this process may have made it already.
+    monkeypatch.setattr(KernelProvisionerFactory.instance(), "default_provisioner_name", PROVISIONER_NAME)
     manager = KernelManager(kernel_name="python3")
     manager.start_kernel(cwd=str(tmp_path), env={**os.environ, "SHINE_TEST_MARK": "forked ✓"})
     client = manager.client()
