@@ -8,9 +8,9 @@ client that asks the server for exactly what a Chromium kiosk page asks for, rec
 real page in the same run: the page, every script and style sheet it loads (cold cache, six
 connections at a time, like a browser), a kernel websocket, and the widget states of the first
 screen. It is ready when those states arrive (all a phone needs to draw the form). A few pages
-in the burst are real Chromium pages, timed to "form usable" as in the ready benchmark; Chromium
-runs at the lowest CPU priority, as the phones' own work must not count against the laptop (its
-pages can only come out slower for it). Each page is closed as a browser tab is: the websocket
+in the burst are real Chromium pages, timed to "form usable" as in the ready benchmark; they run
+from a process of their own at the lowest CPU priority (benchmarks/probe.py), as the phones' own
+work must not count against the laptop (its pages can only come out slower for it). Each page is closed as a browser tab is: the websocket
 closes and the shutdown beacon is sent.
 """
 
@@ -20,9 +20,12 @@ import asyncio
 import json
 import re
 import resource
+import subprocess
+import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import psutil
@@ -147,37 +150,36 @@ async def _burst(session, url: str, pages: int, spread_s: float, real: set[int])
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        _browser_yields()
         assets, recorded = await _record_page(browser, url)
-        await asyncio.to_thread(session.wait_for_pool)  # the recorded page's kernel replaced
-
-        server_before = _server_cpu(session)
-        t0 = time.monotonic()
-
-        async def one(i: int):
-            await asyncio.sleep(i * spread_s / pages)
-            if i in real:
-                return "chromium", await _chromium_page(browser, url)
-            return "protocol", await _protocol_page(url, assets)
-
-        results = await asyncio.gather(*(one(i) for i in range(pages)), return_exceptions=True)
-        finished = time.monotonic() - t0
-        server_cpu = _server_cpu(session) - server_before
         await browser.close()
+    await asyncio.to_thread(session.wait_for_pool)  # the recorded page's kernel replaced
+
+    # The Chromium pages run in a process of their own, so that neither their event loop nor
+    # their CPU is shared with the replaying clients.
+    delays = [i * spread_s / pages for i in sorted(real)]
+    probe = subprocess.Popen([sys.executable, "-m", "benchmarks.probe", url, json.dumps(delays)],
+                             cwd=Path(__file__).resolve().parents[1], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    if (await asyncio.to_thread(probe.stdout.readline)).strip() != "ready":
+        probe.kill()
+        raise RuntimeError("the Chromium pages could not start")
+    server_before = _server_cpu(session)
+    t0 = time.monotonic()
+    probe.stdin.write("go\n")
+    probe.stdin.flush()
+
+    async def one(i: int):
+        await asyncio.sleep(i * spread_s / pages)
+        return "protocol", await _protocol_page(url, assets)
+
+    results = await asyncio.gather(*(one(i) for i in range(pages) if i not in real), return_exceptions=True)
+    out, _ = await asyncio.to_thread(probe.communicate, timeout=300)
+    results += [("chromium", r) if isinstance(r, float) else RuntimeError(r)
+                for r in json.loads(out.strip().splitlines()[-1])]
+    finished = time.monotonic() - t0
+    server_cpu = _server_cpu(session) - server_before
     return {"assets": assets, "recorded": recorded, "results": results, "finished_s": finished,
             "server_cpu": server_cpu}
-
-
-def _browser_yields() -> None:
-    """Chromium (and every page process it starts later) runs at the lowest priority: a phone's
-    rendering is the phone's, so here it only gets what the server leaves. Its pages are timed all
-    the same, so they can only come out slower than on a phone, never faster."""
-    for proc in psutil.Process().children(recursive=True):
-        try:
-            if "chrom" in proc.name().lower():
-                proc.nice(19)
-        except psutil.Error:
-            pass
 
 
 def _in_thread(coroutine):
