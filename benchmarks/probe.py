@@ -11,9 +11,23 @@ import os
 import sys
 
 
+def lowest_priority() -> None:
+    """A phone's rendering is its own: here it only gets what the server leaves. Linux shares the
+    CPU between sessions (autogroups) before it weighs priorities inside one, and Voila and each
+    kernel have a session of their own; so this process starts its own session and lowers that
+    session's weight, which Chromium and its page processes then inherit."""
+    os.setsid()
+    os.nice(19)
+    try:
+        with open("/proc/self/autogroup", "w") as autogroup:
+            autogroup.write("19")
+    except OSError:
+        pass  # no autogroup scheduling here: the nice value above is what counts
+
+
 def main() -> int:
     url, delays = sys.argv[1], json.loads(sys.argv[2])
-    os.nice(19)  # a phone's rendering is its own: here it only gets what the server leaves
+    lowest_priority()
 
     async def run() -> list:
         from playwright.async_api import async_playwright

@@ -69,10 +69,12 @@ def test_a_forked_kernel_runs_in_its_own_folder_environment_and_session(forked, 
 def test_a_forked_kernel_can_be_interrupted_and_shut_down(forked):
     manager, client = forked
     kernel = psutil.Process(manager.provisioner.pid)
-    client.execute("import time; time.sleep(60)")
+    sleeping = client.execute("import time; time.sleep(60)")
     time.sleep(1)
     manager.interrupt_kernel()
     reply = client.get_shell_msg(timeout=20)
+    while reply["parent_header"].get("msg_id") != sleeping:  # e.g. a late reply to a readiness check
+        reply = client.get_shell_msg(timeout=20)
     assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
     assert run(client, "6 * 7")["value"] == "42"  # still alive after the interrupt
     manager.shutdown_kernel(now=False)
