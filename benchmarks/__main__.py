@@ -48,7 +48,8 @@ def summary(results: dict, meta: dict) -> str:
         row("kiosk_ready", "Kiosk ready (page open -> form usable, Chromium), median vs blank notebook", "<= 1.15x",
             lambda r: f"{r['kiosk_median_s']} s vs {r['blank_median_s']} s = **{r['ratio']}x** ({r['runs']} runs each)"),
         row("kiosk_memory", "Kiosk kernel memory after join + post", "<= 80 MiB RSS",
-            lambda r: f"**{r['max_rss_mib']} MiB** (largest of {r['kernels_measured']} kiosk kernels)"),
+            lambda r: (f"**{r['max_rss_mib']} MiB** (largest of {r['kernels_measured']} kiosk kernels"
+                       + (f"; {r['max_uss_mib']} MiB of it its own" if "max_uss_mib" in r else "") + ")")),
         row("wall_latency", "Post -> visible on the wall (Chromium) under load", "p95 <= 1.0 s, count = rows",
             lambda r: (f"p95 **{r['latency_p95_s']} s**, median {r['latency_median_s']} s; {r['writers']} writers x "
                        f"{r['seconds']} s = {r['posts_written']} posts, wall shows {r['wall_count']}")),
@@ -109,9 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     suffix = "-quick" if args.quick else ""
     earlier = RESULTS / f"results{suffix}.json"
     if args.only and earlier.exists():  # a partial run updates its rows and keeps the others
-        kept = json.loads(earlier.read_text()).get("results", {})
-        for name, result in kept.items():
-            result.setdefault("measured", json.loads(earlier.read_text())["meta"]["when"])
+        before = json.loads(earlier.read_text())
+        kept = before.get("results", {})
+        for result in kept.values():
+            result.setdefault("measured", before["meta"]["when"])
         results = {**kept, **results}
         results = {name: results[name] for name in plans(False) if name in results}
     (RESULTS / f"results{suffix}.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2) + "\n")

@@ -10,8 +10,8 @@ connections at a time, like a browser), a kernel websocket, and the widget state
 screen. It is ready when those states arrive (all a phone needs to draw the form). A few pages
 in the burst are real Chromium pages, timed to "form usable" as in the ready benchmark; they run
 from a process of their own at the lowest CPU priority (benchmarks/probe.py), as the phones' own
-work must not count against the laptop (its pages can only come out slower for it). Each page is closed as a browser tab is: the websocket
-closes and the shutdown beacon is sent.
+work must not count against the laptop (its pages can only come out slower for it). Each page is
+closed as a browser tab is: the websocket closes and the shutdown beacon is sent.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def _server_cpu(session) -> float:
 
 
 async def _record_page(browser, url: str) -> tuple[list[str], dict]:
-    """What one real Chromium kiosk page fetches (same-origin GETs), and its CPU cost."""
+    """What one real Chromium kiosk page fetches (same-origin GETs), and its ready time."""
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
     context = await browser.new_context(viewport={"width": 360, "height": 740})
     page = await context.new_page()
@@ -193,8 +193,8 @@ def _in_thread(coroutine):
     return out["result"]
 
 
-def _chromium_cpu_per_page(url: str, pages: int = 3) -> float:
-    """CPU seconds one Chromium kiosk page costs on this machine (what each phone does itself)."""
+def _chromium_cpu(pages: int, url: str) -> float:
+    """CPU seconds of Chromium (and its driver) started, opening ``pages`` kiosk pages, stopped."""
     async def run():
         from playwright.async_api import async_playwright
 
@@ -205,26 +205,15 @@ def _chromium_cpu_per_page(url: str, pages: int = 3) -> float:
             await browser.close()
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    idle = _idle_chromium_cpu()
-    _in_thread(run())
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    spent = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) - idle
-    return max(spent, 0.0) / pages
-
-
-def _idle_chromium_cpu() -> float:
-    """Chromium started and stopped with no page: subtracted from the per-page cost."""
-    async def run():
-        from playwright.async_api import async_playwright
-
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            await browser.close()
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     _in_thread(run())
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def _chromium_cpu_per_page(url: str, pages: int = 3) -> float:
+    """CPU seconds one Chromium kiosk page costs on this machine (what each phone does itself):
+    Chromium with pages, less Chromium started and stopped with none."""
+    return max(_chromium_cpu(pages, url) - _chromium_cpu(0, url), 0.0) / pages
 
 
 def burst(pages: int = 30, spread_s: float = 10.0, pool: int = ws.KIOSK_POOL, real_pages: int = 3) -> dict:

@@ -51,13 +51,15 @@ def kiosk_memory() -> dict:
         page.wait_for_selector("text=Posted!")
         time.sleep(2)
         kernels = session.kernels()
-        rss = []
+        rss, uss = [], []  # uss: memory the kernel holds on its own (forked kernels share the rest)
         for kernel in kernels:
             try:
                 rss.append(kernel.memory_info().rss / 2**20)
+                uss.append(kernel.memory_full_info().uss / 2**20)
             except psutil.Error:
                 pass
         context.close()
     worst = max(rss)
     return {"kernels_measured": len(rss), "rss_mib": [round(r, 1) for r in rss], "max_rss_mib": round(worst, 1),
+            "uss_mib": [round(u, 1) for u in uss], "max_uss_mib": round(max(uss), 1),
             "target": "<= 80 MiB", "ok": worst <= 80}

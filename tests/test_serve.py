@@ -107,25 +107,6 @@ def test_page_templates_are_compiled_once_for_all_pages(monkeypatch):
     assert first == second
 
 
-def test_template_file_folders_are_searched_once_per_server(monkeypatch):
-    from voila import paths, static_file_handler
-
-    searches = []
-    original = paths.collect_paths
-
-    def counting(*args, **kwargs):
-        searches.append(args)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(paths, "collect_paths", counting)
-    monkeypatch.setattr(static_file_handler, "collect_static_paths", paths.collect_static_paths)
-    workshop.remember_static_paths()
-    first = static_file_handler.collect_static_paths(["voila", "nbconvert"], "lab")
-    again = [static_file_handler.collect_static_paths(["voila", "nbconvert"], "lab") for _ in range(74)]
-    assert first and all(a == first for a in again)
-    assert len(searches) == 1
-
-
 @pytest.mark.browser
 def test_a_participant_opens_the_welcome_page_in_chromium(server, page, artifacts_dir):
     _proc, url, _lines = server

@@ -143,15 +143,6 @@ class ForkProvisioner(LocalProvisioner):
         self.cwd = cwd
         return self.connection_info
 
-    async def wait(self) -> int | None:
-        ret = 0
-        if self.process:
-            while await self.poll() is None:
-                await asyncio.sleep(0.1)
-            ret = self.process.wait()
-            self.process = None
-        return ret
-
 
 def kernel_processes(server_pid: int) -> list:
     """The kernels under a Jupyter or Voila server: launched ones and forked ones (psutil)."""

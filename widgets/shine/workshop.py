@@ -38,7 +38,7 @@ from .ui.live import KIOSK_URL_ENV, WORKSHOP_ENV
 CULL_IDLE_S = 600   # a participant reading a page for ten minutes keeps their kernel
 CULL_INTERVAL_S = 60
 # Preheated kiosk kernels: the whole room can open the kiosk at once without waiting. Forked
-# kernels (shine.kernels) share their imported code, so each costs about 35 MiB of its own.
+# kernels (shine.kernels) share their imported code, so each costs about 40 MiB of its own.
 KIOSK_POOL = 30
 # A taken kernel is replaced this long after: while a room is arriving, the laptop serves pages
 # first and preheats their replacements after.
@@ -85,7 +85,6 @@ def voila_main(argv: list[str] | None = None) -> None:
 
     TornadoVoilaHandler.get = get
     share_compiled_templates()
-    remember_static_paths()
     # Started from a background job, SIGINT arrives ignored; Voila must still stop on it.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.argv = ["voila", *(sys.argv[1:] if argv is None else argv)]
@@ -130,34 +129,6 @@ def share_compiled_templates() -> None:
 
     _create_environment.shares_compiled_templates = True
     TemplateExporter._create_environment = _create_environment
-
-
-def remember_static_paths() -> None:
-    """Work out where Voila's template files live once per server, not twice per file served.
-
-    Voila's template file handler searches every Jupyter data folder for the template's static
-    folders on each request; a kiosk page asks for 74 files, so a room opening the kiosk keeps
-    Voila's one thread busy with path searches. Templates are installed before the server starts,
-    so the answer does not change while it runs."""
-    import functools
-
-    from voila import static_file_handler
-
-    find = static_file_handler.collect_static_paths
-    if getattr(find, "remembers", False):
-        return
-
-    @functools.lru_cache(maxsize=64)
-    def remembered(app_names: tuple, template_name: str) -> tuple:
-        return tuple(find(list(app_names), template_name))
-
-    def collect_static_paths(app_names, template_name="default", *args, **kwargs):
-        if args or kwargs:
-            return find(app_names, template_name, *args, **kwargs)
-        return list(remembered(tuple(app_names), template_name))
-
-    collect_static_paths.remembers = True
-    static_file_handler.collect_static_paths = collect_static_paths
 
 
 # What Voila's page loads in place of MathJax: a typesetter that does nothing, inline, so no
