@@ -17,6 +17,7 @@ facilitator key, and stops without losing anything (every post is its own commit
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -30,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import psutil
+
 from .i18n import _
 from .kernels import PROVISIONER_NAME
 from .store import shine_home
@@ -37,6 +40,7 @@ from .ui.live import KIOSK_URL_ENV, WORKSHOP_ENV
 
 CULL_IDLE_S = 600   # a participant reading a page for ten minutes keeps their kernel
 CULL_INTERVAL_S = 60
+KERNEL_EXIT_S = 10  # after Voila has stopped, how long its kernels get to finish exiting
 # Preheated kiosk kernels: the whole room can open the kiosk at once without waiting. Forked
 # kernels (shine.kernels) share their imported code, so each costs about 40 MiB of its own.
 KIOSK_POOL = 30
@@ -195,13 +199,22 @@ class Server:
     lines: list[str] = field(default_factory=list)
 
     def stop(self, timeout: float = 20) -> int:
+        """Stop Voila and wait until its kernels have gone too (the port and memory are free)."""
         if self.process.poll() is None:
+            kernels = _descendants(self.process.pid)
             self.process.send_signal(signal.SIGINT)  # Voila shuts its kernels down on SIGINT
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.process.terminate()
                 self.process.wait(5)
+            # A kernel Voila has shut down may still be exiting, and one it was starting when
+            # asked to stop may not have been told; neither outlives the server.
+            _, left = psutil.wait_procs(kernels, timeout=KERNEL_EXIT_S)
+            for proc in left:
+                with contextlib.suppress(psutil.Error):
+                    proc.kill()
+            psutil.wait_procs(left, timeout=5)
         return self.process.returncode
 
     def log_contains(self, text: str) -> bool:
@@ -248,6 +261,13 @@ def start(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False,
     if lan:
         server.url = server.url.replace("localhost", lan_address()).replace("127.0.0.1", lan_address())
     return server
+
+
+def _descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
 
 
 def port_is_free(port: int, lan: bool) -> bool:
