@@ -11,18 +11,40 @@ import os
 import sys
 
 
-def lowest_priority() -> None:
-    """A phone's rendering is its own: here it only gets what the server leaves. Linux shares the
-    CPU between sessions (autogroups) before it weighs priorities inside one, and Voila and each
-    kernel have a session of their own; so this process starts its own session and lowers that
-    session's weight, which Chromium and its page processes then inherit."""
-    os.setsid()
-    os.nice(19)
+def _lowest_weight(pid: int | str = "self") -> None:
+    """Linux shares the CPU between sessions (autogroups) before it weighs priorities inside one:
+    give the session of ``pid`` the lowest weight (where autogroup scheduling is on)."""
     try:
-        with open("/proc/self/autogroup", "w") as autogroup:
+        with open(f"/proc/{pid}/autogroup", "w") as autogroup:
             autogroup.write("19")
     except OSError:
-        pass  # no autogroup scheduling here: the nice value above is what counts
+        pass  # no autogroup scheduling here: nice values are what count
+
+
+def lowest_priority() -> None:
+    """A phone's rendering is its own: here it only gets what the server leaves. Voila and each
+    kernel have a session of their own, so this process starts its own at the lowest weight."""
+    os.setsid()
+    os.nice(19)
+    _lowest_weight()
+
+
+def browser_lowest_priority() -> None:
+    """The same for Chromium, once launched: Playwright starts it in a session of its own, and
+    Chromium raises its main process's priority, so it would compete with the server as an equal
+    (or better) and count a phone's work against the laptop."""
+    import psutil
+
+    sessions = set()
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            proc.nice(19)
+            sid = os.getsid(proc.pid)
+        except (psutil.Error, OSError):
+            continue
+        if sid not in sessions:
+            sessions.add(sid)
+            _lowest_weight(proc.pid)
 
 
 def main() -> int:
@@ -37,6 +59,7 @@ def main() -> int:
 
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            browser_lowest_priority()
             print("ready", flush=True)
             await asyncio.to_thread(sys.stdin.readline)
 
