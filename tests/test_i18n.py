@@ -96,3 +96,17 @@ def test_no_translatable_string_hides_inside_an_f_string():
 def test_cli_help_follows_the_language_flag():
     out = subprocess.run([sys.executable, "-m", "shine", "--lang", "es", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "revisar el contenido del currículo" in out.stdout
+
+
+def test_a_store_message_names_the_field_in_the_reader_s_language(tmp_path):
+    """Field labels are marked with N_ and translated only when a message is shown."""
+    from shine.store import Store, StoreInputError
+
+    with Store(f"sqlite:///{tmp_path / 's.db'}") as s:
+        w = s.create_workshop("Regional")
+        for lang, label in (("es", "La publicación"), ("en", "The post")):
+            i18n.set_language(lang)
+            with pytest.raises(StoreInputError) as refused:
+                s.add_post(w.id, "milestone", "   ", "kiosk-1")
+            assert str(refused.value).startswith(label)
+        assert s.count_posts(w.id) == 0

@@ -43,6 +43,49 @@ def test_sqlite_connections_wait_for_a_busy_database(tmp_path):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+def test_a_post_is_committed_before_add_post_returns(tmp_path):
+    """Posts go through a connection of their own in autocommit mode: once add_post returns, the
+    row is in the file for every other process and the write lock is free again."""
+    path = tmp_path / "s.db"
+    with Store(f"sqlite:///{path}") as s:
+        w = s.create_workshop("Regional")
+        post_id = s.add_post(w.id, "milestone", "We met our first goal", "kiosk-1")
+        other = sqlite3.connect(path, timeout=0)  # no waiting: a held lock would fail at once
+        try:
+            assert other.execute("SELECT id, body FROM posts").fetchall() == [(post_id, "We met our first goal")]
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+
+
+def test_posts_from_threads_and_after_close_are_all_kept(tmp_path):
+    import threading
+
+    s = Store(f"sqlite:///{tmp_path / 's.db'}")
+    w = s.create_workshop("Regional")
+    ids: list[int] = []
+    errors: list[BaseException] = []
+
+    def post(k: int) -> None:
+        try:
+            for i in range(40):
+                ids.append(s.add_post(w.id, "challenge", f"{k}-{i}", f"kiosk-{k}"))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=post, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    s.close()
+    ids.append(s.add_post(w.id, "question", "after close", "kiosk-9"))  # a closed store reopens
+    assert s.count_posts(w.id) == 161 == len(set(ids))
+    s.close()
+
+
 def test_shine_db_url_switches_the_database(tmp_path, monkeypatch):
     monkeypatch.setenv("SHINE_DB_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
     with Store() as s:

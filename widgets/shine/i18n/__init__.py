@@ -28,8 +28,14 @@ _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("shine_lan
 
 def available_languages() -> list[str]:
     """Languages with a catalog, plus English (the source language)."""
+    return list(_catalogued())
+
+
+@lru_cache(maxsize=1)
+def _catalogued() -> tuple[str, ...]:
+    # The catalogs ship with the package: looked for once per process, not on every string.
     found = {p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
-    return sorted(found | {DEFAULT_LANGUAGE})
+    return tuple(sorted(found | {DEFAULT_LANGUAGE}))
 
 
 def _normalise(lang: str | None) -> str | None:
@@ -38,7 +44,7 @@ def _normalise(lang: str | None) -> str | None:
     code = lang.strip().replace("-", "_").split(".")[0]
     if not code:
         return None
-    langs = available_languages()
+    langs = _catalogued()
     if code in langs:
         return code
     base = code.split("_")[0].lower()
@@ -46,8 +52,13 @@ def _normalise(lang: str | None) -> str | None:
 
 
 def _language_from_environment() -> str:
-    query = parse_qs(os.environ.get("QUERY_STRING", ""))
-    for candidate in (query.get("lang", [None])[0], os.environ.get("SHINE_LANG")):
+    return _language_for(os.environ.get("QUERY_STRING", ""), os.environ.get("SHINE_LANG"))
+
+
+@lru_cache(maxsize=64)
+def _language_for(query_string: str, shine_lang: str | None) -> str:
+    query = parse_qs(query_string)
+    for candidate in (query.get("lang", [None])[0], shine_lang):
         lang = _normalise(candidate)
         if lang:
             return lang
@@ -93,6 +104,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(get_language()).ngettext(singular, plural, n)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogs without translating it now: whoever shows it later
+    passes it through :func:`_` (a label used only in an error message costs nothing until then)."""
+    return message
+
+
 _ = gettext
 
-__all__ = ["_", "gettext", "ngettext", "get_language", "set_language", "available_languages"]
+__all__ = ["_", "N_", "gettext", "ngettext", "get_language", "set_language", "available_languages"]

@@ -7,10 +7,12 @@ with a plain-language :class:`StoreInputError`; statements are always parameteri
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ from typing import Any, Iterator
 from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
-from ..i18n import _
+from ..i18n import N_, _
 from . import engine as eng
 from .engine import StoreInputError
 from .schema import (AssessmentResponse, Attendance, Moderation, Participant, PlanVersion, Post, Team, Vote,
@@ -83,25 +85,27 @@ def _aware(value: datetime) -> datetime:
 
 
 def clean_text(value: Any, *, field: str, max_chars: int, required: bool = True) -> str | None:
-    """Text as it will be stored: stripped, NUL characters removed (PostgreSQL refuses them)."""
+    """Text as it will be stored: stripped, NUL characters removed (PostgreSQL refuses them).
+
+    ``field`` is the untranslated label (marked with ``N_``); it is translated only for an error."""
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise StoreInputError(_("{field} must be text.").format(field=field))
+        raise StoreInputError(_("{field} must be text.").format(field=_(field)))
     text = value.replace("\x00", "").strip()
     if not text:
         if required:
-            raise StoreInputError(_("{field} is empty; please write something.").format(field=field))
+            raise StoreInputError(_("{field} is empty; please write something.").format(field=_(field)))
         return None
     if len(text) > max_chars:
         raise StoreInputError(
             _("{field} is {n} characters long; the limit is {limit}. Please shorten it.").format(
-                field=field, n=len(text), limit=max_chars))
+                field=_(field), n=len(text), limit=max_chars))
     return text
 
 
 def _client(client_id: str) -> str:
-    return clean_text(client_id, field=_("The participant id"), max_chars=64)
+    return clean_text(client_id, field=N_("The participant id"), max_chars=64)
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,10 @@ class Store:
         self.url = self.engine.url
         self.revision = eng.upgrade(self.engine) if upgrade else eng.current_revision(self.engine)
         self._sqlite_post = self._compile_sqlite_post() if self.backend == "sqlite" else None
+        self._posting = threading.local()  # each thread's own connection for posts (SQLite)
+        self._posting_connections: list = []
+        self._posting_generation = 0
+        self._posting_lock = threading.Lock()
 
     def _compile_sqlite_post(self) -> tuple[str, list]:
         """SQLAlchemy's own INSERT for a post, compiled once with its value converters.
@@ -185,35 +193,63 @@ class Store:
                       for key in compiled.positiontup]
         return compiled.string, converters
 
+    def _posting_connection(self) -> sqlite3.Connection:
+        """This thread's connection for posts: opened by the engine (so with its busy timeout and
+        pragmas), then kept out of the pool and in autocommit mode, where one INSERT is one
+        transaction. A pool check-out and return plus BEGIN and COMMIT cost about half again as
+        much CPU as the insert itself."""
+        conn = getattr(self._posting, "conn", None)
+        if conn is None or getattr(self._posting, "generation", None) != self._posting_generation:
+            pooled = self.engine.raw_connection()
+            conn = pooled.driver_connection
+            pooled.detach()  # ours to close now, not the pool's
+            conn.isolation_level = None
+            self._posting.conn, self._posting.generation = conn, self._posting_generation
+            with self._posting_lock:
+                self._posting_connections.append(conn)
+        return conn
+
+    def _drop_posting_connection(self) -> None:
+        conn = getattr(self._posting, "conn", None)
+        self._posting.conn = None
+        if conn is not None:
+            with self._posting_lock:
+                if conn in self._posting_connections:
+                    self._posting_connections.remove(conn)
+            with contextlib.suppress(Exception):
+                conn.close()
+
     def _insert_post_sqlite(self, row: dict) -> int:
         sql, converters = self._sqlite_post
         params = [convert(row[key]) if convert else row[key] for key, convert in converters]
         for attempt in range(3):
-            raw = self.engine.raw_connection()
             try:
-                cur = raw.cursor()
-                cur.execute("BEGIN IMMEDIATE")  # waits up to the busy timeout for other writers
+                cur = self._posting_connection().cursor()
                 try:
+                    # Autocommit: SQLite takes the write lock (waiting up to the busy timeout for
+                    # other writers), inserts and commits once the statement has run to its end.
                     cur.execute(sql, params)
-                    post_id = cur.fetchone()[0]
-                    cur.execute("COMMIT")
-                except BaseException:
-                    cur.execute("ROLLBACK")
-                    raise
-                return post_id
+                    return cur.fetchall()[0][0]
+                finally:
+                    cur.close()
             except sqlite3.IntegrityError as exc:
                 raise IntegrityError(sql, params, exc) from exc
             except sqlite3.DatabaseError as exc:
+                self._drop_posting_connection()  # the next try, or post, starts on a fresh one
                 if any(w in str(exc) for w in ("malformed", "not a database", "disk image", "file is encrypted")):
                     raise eng._damaged(self.engine, exc) from exc
                 if "locked" not in str(exc) or attempt == 2:
                     raise eng.StoreError(_("The database is busy and could not save; please try again.")) from exc
                 time.sleep(0.2 * (attempt + 1))
-            finally:
-                raw.close()
         raise AssertionError("unreachable")
 
     def close(self) -> None:
+        with self._posting_lock:
+            opened, self._posting_connections = self._posting_connections, []
+            self._posting_generation += 1  # a post after this opens a new connection
+        for conn in opened:
+            with contextlib.suppress(Exception):  # one opened by another thread may refuse
+                conn.close()
         self.engine.dispose()
 
     def __enter__(self) -> "Store":
@@ -281,8 +317,8 @@ class Store:
     def create_workshop(self, name: str, kind: str = "regional-meeting", *, agenda_id: str | None = None,
                         held_on: date | None = None, language: str = "en", key_hash: str | None = None,
                         code: str | None = None) -> WorkshopInfo:
-        name = clean_text(name, field=_("The workshop name"), max_chars=MAX_NAME_CHARS)
-        kind = clean_text(kind, field=_("The workshop kind"), max_chars=40)
+        name = clean_text(name, field=N_("The workshop name"), max_chars=MAX_NAME_CHARS)
+        kind = clean_text(kind, field=N_("The workshop kind"), max_chars=40)
         for _attempt in range(10):
             join = code or "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
             try:
@@ -323,8 +359,8 @@ class Store:
 
     def ensure_team(self, district: str, school: str, level: str | None = None) -> TeamInfo:
         """The team of a school, created on first use (two kiosks may race: both get the same)."""
-        district = clean_text(district, field=_("The district"), max_chars=MAX_NAME_CHARS)
-        school = clean_text(school, field=_("The school"), max_chars=MAX_NAME_CHARS)
+        district = clean_text(district, field=N_("The district"), max_chars=MAX_NAME_CHARS)
+        school = clean_text(school, field=N_("The school"), max_chars=MAX_NAME_CHARS)
         if level is not None and level not in TEAM_LEVELS:
             raise StoreInputError(_("{level!r} is not a school level; use one of: {levels}.").format(
                 level=level, levels=", ".join(TEAM_LEVELS)))
@@ -352,7 +388,7 @@ class Store:
     def register_participant(self, client_id: str, *, team_id: int | None = None, role: str | None = None) -> None:
         """Remember which team and role a browser session speaks for (no names, ever)."""
         client_id = _client(client_id)
-        role = clean_text(role, field=_("The role"), max_chars=40, required=False)
+        role = clean_text(role, field=N_("The role"), max_chars=40, required=False)
         try:
             with self._write() as conn:
                 conn.execute(insert(Participant).values(client_id=client_id, team_id=team_id, role=role,
@@ -369,8 +405,8 @@ class Store:
         if kind not in POST_KINDS:
             raise StoreInputError(_("{kind!r} is not a kind of post; use one of: {kinds}.").format(
                 kind=kind, kinds=", ".join(POST_KINDS)))
-        body = clean_text(body, field=_("The post"), max_chars=MAX_POST_CHARS)
-        tags = [clean_text(t, field=_("A tag"), max_chars=80) for t in tags]
+        body = clean_text(body, field=N_("The post"), max_chars=MAX_POST_CHARS)
+        tags = [clean_text(t, field=N_("A tag"), max_chars=80) for t in tags]
         if len(tags) > MAX_TAGS:
             raise StoreInputError(_("A post can carry at most {n} tags.").format(n=MAX_TAGS))
         row = dict(workshop_id=workshop_id, team_id=team_id, client_id=_client(client_id), kind=kind, body=body,
@@ -431,7 +467,7 @@ class Store:
     def moderate(self, post_id: int, action: str, reason: str | None = None) -> None:
         if action not in ("hide", "show"):
             raise StoreInputError(_("A moderator can hide or show a post, nothing else."))
-        reason = clean_text(reason, field=_("The reason"), max_chars=MAX_POST_CHARS, required=False)
+        reason = clean_text(reason, field=N_("The reason"), max_chars=MAX_POST_CHARS, required=False)
         with self._write() as conn:
             conn.execute(insert(Moderation).values(post_id=post_id, action=action, reason=reason,
                                                    created_at=_now()))
@@ -471,7 +507,7 @@ class Store:
         if action not in SEGMENT_ACTIONS:
             raise StoreInputError(_("{action!r} is not a session action; use one of: {actions}.").format(
                 action=action, actions=", ".join(SEGMENT_ACTIONS)))
-        segment_id = clean_text(segment_id, field=_("The segment"), max_chars=80, required=False)
+        segment_id = clean_text(segment_id, field=N_("The segment"), max_chars=80, required=False)
         with self._write() as conn:
             return conn.execute(insert(WorkshopEvent).values(
                 workshop_id=workshop_id, action=action, segment_id=segment_id, created_at=_now(),
@@ -579,7 +615,7 @@ class Store:
                         team_id: int | None = None, note: str | None = None) -> None:
         if value is not None and not isinstance(value, int):
             raise StoreInputError(_("A rating must be a whole number."))
-        note = clean_text(note, field=_("The note"), max_chars=MAX_POST_CHARS, required=False)
+        note = clean_text(note, field=N_("The note"), max_chars=MAX_POST_CHARS, required=False)
         with self._write() as conn:
             conn.execute(insert(AssessmentResponse).values(
                 team_id=team_id, client_id=_client(client_id), instrument=instrument, item_id=item_id,

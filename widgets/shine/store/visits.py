@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, func, insert, select, update
 
-from ..i18n import _
+from ..i18n import N_, _
 from .api import MAX_POST_CHARS, Store, TeamInfo, _now, clean_text
 from .engine import StoreInputError
 from .schema import PlanVersion, Team
@@ -132,10 +132,10 @@ class MiniVisits:
     def schedule(self, district: str, school: str, leader: str, starts_at: datetime, minutes: int = 60,
                  agenda: list[str] | tuple[str, ...] = ()) -> int:
         team = self.find_school(district, school)
-        leader = clean_text(leader, field=_("The district leader"), max_chars=120)
+        leader = clean_text(leader, field=N_("The district leader"), max_chars=120)
         starts_at = starts_at.replace(second=0, microsecond=0, tzinfo=None)
         self.check_slot(starts_at, minutes)
-        items = [clean_text(a, field=_("An agenda item"), max_chars=300) for a in agenda if a and a.strip()]
+        items = [clean_text(a, field=N_("An agenda item"), max_chars=300) for a in agenda if a and a.strip()]
         ends_at = starts_at + timedelta(minutes=minutes)
         with self.store._write() as conn:  # the overlap check and the insert in one transaction
             day = conn.execute(select(Visit.id, Visit.team_id, Visit.starts_at, Visit.minutes).where(
@@ -164,14 +164,14 @@ class MiniVisits:
             conn.execute(update(Visit).where(Visit.id == visit_id).values(status=status))
 
     def add_note(self, visit_id: int, text: str) -> None:
-        body = clean_text(text, field=_("The note"), max_chars=MAX_POST_CHARS * 5)
+        body = clean_text(text, field=N_("The note"), max_chars=MAX_POST_CHARS * 5)
         self._visit_exists(visit_id)
         with self.store._write() as conn:
             conn.execute(insert(VisitNote).values(visit_id=visit_id, body=body, created_at=_now()))
 
     def add_followup(self, visit_id: int, task: str, owner: str, due_on: date) -> int:
-        task = clean_text(task, field=_("The follow-up"), max_chars=MAX_POST_CHARS)
-        owner = clean_text(owner, field=_("The follow-up's owner"), max_chars=120)
+        task = clean_text(task, field=N_("The follow-up"), max_chars=MAX_POST_CHARS)
+        owner = clean_text(owner, field=N_("The follow-up's owner"), max_chars=120)
         if not isinstance(due_on, date):
             raise VisitRuleError(_("A follow-up needs a due date."))
         if due_on < self.today:
@@ -188,8 +188,8 @@ class MiniVisits:
                          .values(done_at=_now()))
 
     def add_resource(self, visit_id: int, title: str, link: str | None = None) -> None:
-        title = clean_text(title, field=_("The resource"), max_chars=300)
-        link = clean_text(link, field=_("The link"), max_chars=500, required=False)
+        title = clean_text(title, field=N_("The resource"), max_chars=300)
+        link = clean_text(link, field=N_("The link"), max_chars=500, required=False)
         self._visit_exists(visit_id)
         with self.store._write() as conn:
             conn.execute(insert(VisitResource).values(visit_id=visit_id, title=title, link=link, created_at=_now()))
