@@ -1,6 +1,6 @@
 """``python -m benchmarks [--quick] [--only NAME ...]``: run, print, and write the results.
 
-Full run (the README's figures): about 12 minutes on a 2-core machine. ``--quick`` runs short
+Full run (the README's figures): about 25 minutes on a slow 2-core machine. ``--quick`` runs short
 versions of each (about 2 minutes) to check that everything works.
 """
 

@@ -44,9 +44,11 @@ KERNEL_EXIT_S = 10  # after Voila has stopped, how long its kernels get to finis
 # Preheated kiosk kernels: the whole room can open the kiosk at once without waiting. Forked
 # kernels (shine.kernels) share their imported code, so each costs about 40 MiB of its own.
 KIOSK_POOL = 30
-# A taken kernel is replaced this long after: while a room is arriving, the laptop serves pages
-# first and preheats their replacements after.
-FILL_DELAY_S = 10.0
+# A taken kernel is replaced this long after: while a room is arriving and starting to post, the
+# laptop serves its pages first and preheats their replacements after (replacing each 10 s after
+# it was taken put the preheating in the middle of a ten-second arrival, measured). Anyone
+# arriving while the pool is empty gets a kernel started for their page, a few seconds slower.
+FILL_DELAY_S = 30.0
 IOPUB_TIMEOUT_S = 60
 AGENDA_ID = "regional-meeting"
 DASHBOARDS = ("kiosk.ipynb", "wall.ipynb", "console.ipynb")
