@@ -31,6 +31,7 @@ import sys
 import threading
 from typing import Any
 
+import psutil
 from jupyter_client.provisioning import LocalProvisioner
 
 PROVISIONER_NAME = "shine-fork"
@@ -144,16 +145,18 @@ class ForkProvisioner(LocalProvisioner):
         return self.connection_info
 
 
-def kernel_processes(server_pid: int) -> list:
-    """The kernels under a Jupyter or Voila server: launched ones and forked ones (psutil)."""
-    import psutil
-
-    found = []
+def server_processes(server_pid: int) -> list[psutil.Process]:
+    """Every process under a server (kernels, the fork server); none once the server is gone."""
     try:
-        descendants = psutil.Process(server_pid).children(recursive=True)
+        return psutil.Process(server_pid).children(recursive=True)
     except psutil.Error:
-        return found
-    for proc in descendants:
+        return []
+
+
+def kernel_processes(server_pid: int) -> list[psutil.Process]:
+    """The kernels under a Jupyter or Voila server: launched ones and forked ones."""
+    found = []
+    for proc in server_processes(server_pid):
         try:
             if proc.status() == psutil.STATUS_ZOMBIE:
                 continue

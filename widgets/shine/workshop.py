@@ -34,7 +34,7 @@ from pathlib import Path
 import psutil
 
 from .i18n import _
-from .kernels import PROVISIONER_NAME
+from .kernels import PROVISIONER_NAME, server_processes
 from .store import shine_home
 from .ui.live import KIOSK_URL_ENV, WORKSHOP_ENV
 
@@ -203,7 +203,7 @@ class Server:
     def stop(self, timeout: float = 20) -> int:
         """Stop Voila and wait until its kernels have gone too (the port and memory are free)."""
         if self.process.poll() is None:
-            kernels = _descendants(self.process.pid)
+            kernels = server_processes(self.process.pid)
             self.process.send_signal(signal.SIGINT)  # Voila shuts its kernels down on SIGINT
             try:
                 self.process.wait(timeout)
@@ -263,13 +263,6 @@ def start(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False,
     if lan:
         server.url = server.url.replace("localhost", lan_address()).replace("127.0.0.1", lan_address())
     return server
-
-
-def _descendants(pid: int) -> list[psutil.Process]:
-    try:
-        return psutil.Process(pid).children(recursive=True)
-    except psutil.Error:
-        return []
 
 
 def port_is_free(port: int, lan: bool) -> bool:
