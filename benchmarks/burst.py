@@ -32,7 +32,8 @@ from urllib.parse import urlsplit
 
 import psutil
 
-from shine import workshop as ws
+from shine.room import server as ws
+from shine.room.session import KIOSK_POOL
 
 from .common import CHROMIUM, CHROMIUM_ARGS, KIOSK_READY, READY_SCRIPT, median, p95, workshop_session
 
@@ -294,7 +295,7 @@ def _back_to_pool(session, pool: int) -> tuple[float | None, int]:
     return None, len(session.kernels())
 
 
-def burst(pages: int = 30, spread_s: float = 10.0, pool: int = ws.KIOSK_POOL, real_pages: int = 3,
+def burst(pages: int = 30, spread_s: float = 10.0, pool: int = KIOSK_POOL, real_pages: int = 3,
           rounds: int = 3) -> dict:
     """``rounds`` bursts on one server, each once the pool is full again; the target must hold in
     every round."""

@@ -16,8 +16,11 @@ from pathlib import Path
 import nbformat
 import psutil
 
-from shine import workshop as ws
-from shine.kernels import kernel_processes
+from shine.room import live
+from shine.room import server as ws
+from shine.room.kernels import kernel_processes
+from shine.room.session import open_workshop
+from shine.web.paths import dashboards_dir
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -125,7 +128,7 @@ def workshop_session(*, pool: int, cull_idle: int = ws.CULL_IDLE_S, cull_interva
 
     home = Path(tempfile.mkdtemp(prefix="shine-bench-"))
     folder = home / "dashboards"
-    shutil.copytree(ws.dashboards_dir(), folder)
+    shutil.copytree(dashboards_dir(), folder)
     pools = {"kiosk.ipynb": pool}
     if with_blank:
         blank_notebook(folder / "blank.ipynb")
@@ -134,9 +137,9 @@ def workshop_session(*, pool: int, cull_idle: int = ws.CULL_IDLE_S, cull_interva
     os.environ["SHINE_HOME"] = str(home)
     try:
         with Store() as store:
-            workshop, _resumed = ws.open_workshop(store, new=True)
+            workshop, _resumed = open_workshop(store, new=True)
         port = free_port()
-        env = {ws.WORKSHOP_ENV: str(workshop.id), ws.KIOSK_URL_ENV: f"http://127.0.0.1:{port}/voila/render/kiosk.ipynb"}
+        env = {live.WORKSHOP_ENV: str(workshop.id), live.KIOSK_URL_ENV: f"http://127.0.0.1:{port}/voila/render/kiosk.ipynb"}
         server = ws.start(folder, port=port, env=env, extra=ws.pool_settings(pools, fill_delay=fill_delay), cull_idle=cull_idle,
                           cull_interval=cull_interval)
         session = Session(home, folder, server, workshop.id, workshop.code, server.url, sum(pools.values()))

@@ -33,7 +33,7 @@ AID = "principles-in-practice"
 
 def _submissions(course, released: Path, folder: Path, participants: int) -> list[str]:
     """A realistic room: right, partly right, wrong and unanswered, each with a reflection or not."""
-    from shine import exercises as ex
+    from shine.course import exercises as ex
 
     key = ex.key_answers(AID)
     items = ex.assignment(AID).items
@@ -61,7 +61,7 @@ def _submissions(course, released: Path, folder: Path, participants: int) -> lis
 
 
 def _fresh_course(base: Path, participants: int):
-    from shine.course import Course
+    from shine.course.pipeline import Course
 
     course = Course.init(base / "course")
     released = course.release(AID)
@@ -76,7 +76,7 @@ def _reset_grades(course) -> None:
 
 
 def one_round(participants: int) -> dict:
-    from shine.course import Course
+    from shine.course.pipeline import Course
 
     base = Path(tempfile.mkdtemp(prefix="shine-grading-bench-"))
     os.environ["SHINE_HOME"] = str(base / "home")

@@ -52,7 +52,7 @@ def _fill(store, visits: int, seed: int = 7) -> None:
 
 
 def _render(store, district: str | None) -> float:
-    from shine import visit_board
+    from shine.kit import visit_board
     from shine.store.visits import MiniVisits
 
     started = time.perf_counter()

@@ -22,7 +22,7 @@ TARGET_S = 1.0
 
 
 def big_plan(per_goal: int = 6):
-    from shine.plan import load_plan_file, new_id
+    from shine.plan.model import load_plan_file, new_id
 
     plan = load_plan_file(SAMPLE)
     for goal in plan.goals:
@@ -35,8 +35,8 @@ def big_plan(per_goal: int = 6):
 
 
 def measure(runs: int = 21) -> dict:
-    from shine.export import export
-    from shine.plan_rules import check
+    from shine.plan.export import export
+    from shine.plan.rules import check
 
     plan = big_plan()
     assert len(plan.goals) == 4 and len(plan.activities()) == 24

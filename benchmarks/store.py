@@ -15,11 +15,11 @@ WRITER = textwrap.dedent("""
     from shine.store import Store
     url, worker, each, start_at = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
     with Store(url) as s:
-        w = s.workshop_by_code("BENCH1")
+        w = s.room.workshop_by_code("BENCH1")
         time.sleep(max(0, start_at - time.time()))
         began = time.time()
         for i in range(each):
-            s.add_post(w.id, "milestone", f"post {i} from {worker}", f"writer-{worker}")
+            s.room.add_post(w.id, "milestone", f"post {i} from {worker}", f"writer-{worker}")
         print(began, time.time())
 """)
 
@@ -30,7 +30,7 @@ def store_throughput(processes: int = 8, each: int = 2500) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="shine-store-bench-"))
     url = f"sqlite:///{folder / 'shine.db'}"
     with Store(url) as s:
-        w = s.create_workshop("Store benchmark", code="BENCH1")
+        w = s.room.create_workshop("Store benchmark", code="BENCH1")
     start_at = time.time() + 4 + processes  # every writer imported and connected by then
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, url, str(k), str(each), str(start_at)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in range(processes)]
@@ -38,9 +38,9 @@ def store_throughput(processes: int = 8, each: int = 2500) -> dict:
     spans = [tuple(map(float, out.split())) for out, _err in outs if out.strip()]
     elapsed = max(e for _b, e in spans) - min(b for b, _e in spans)
     with Store(url) as s:
-        rows = s.count_posts(w.id)
+        rows = s.room.count_posts(w.id)
         per_writer = {}
-        for p in s.posts(w.id):
+        for p in s.room.posts(w.id):
             writer = p.body.rsplit(" ", 1)[1]
             per_writer[writer] = per_writer.get(writer, 0) + 1
     for f in folder.iterdir():

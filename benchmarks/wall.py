@@ -22,14 +22,14 @@ WRITER = textwrap.dedent("""
     from shine.store import Store
     workshop, worker, start_at, seconds, out = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     with Store() as store, open(out, "w") as log:
-        store.count_posts(workshop)  # connect before the clock starts
+        store.room.count_posts(workshop)  # connect before the clock starts
         offset = (int(worker) % 10) / 10  # writers spread across each second, as people are
         for i in range(seconds):
             wait = start_at + i + offset - time.time()
             if wait > 0:
                 time.sleep(wait)
             before = time.time()
-            post_id = store.add_post(workshop, ("milestone", "challenge", "practice", "question")[i % 4],
+            post_id = store.room.add_post(workshop, ("milestone", "challenge", "practice", "question")[i % 4],
                                      f"post {i} from writer {worker}", f"writer-{worker}")
             log.write(json.dumps([post_id, before]) + "\\n")
 """)
@@ -68,7 +68,7 @@ def wall_latency(writers: int = 50, seconds: int = 60) -> dict:
         from shine.store import Store
 
         with Store() as store:
-            rows = store.count_posts(session.workshop_id)
+            rows = store.room.count_posts(session.workshop_id)
         written = [json.loads(line) for log in logs if log.exists() for line in log.read_text().splitlines()]
     latencies = []
     missing = 0

@@ -15,8 +15,8 @@ Helpers for test modules (tests/ is on sys.path, so ``from conftest import ...``
 from __future__ import annotations
 
 import collections
-import html
 import glob
+import html
 import os
 import pwd
 import re
@@ -180,7 +180,7 @@ def free_port() -> int:
 def voila_server(notebooks: Path, home: Path, **kwargs):
     """Standalone Voila exactly as shine serves it, its kernels on a scratch SHINE_HOME (and
     never on SHINE_DB_URL or a QUERY_STRING the test process happens to have)."""
-    from shine import workshop
+    from shine.room import server as workshop
 
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SHINE_HOME", str(home))

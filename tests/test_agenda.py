@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from shine import agenda as ag
 from shine import content
 from shine.cli import main as shine_main
+from shine.kit import agenda as ag
 
 TEMPLATES = [t.id for t in content.items("agenda")]
 

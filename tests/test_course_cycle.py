@@ -13,8 +13,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from shine import exercises as ex
-from shine.course import FLAG_TEXT, Course, CourseError
+from shine.course import exercises as ex
+from shine.course.flags import FLAG_TEXT
+from shine.course.pipeline import Course, CourseError
 
 AID = "principles-in-practice"
 NB = f"{AID}.ipynb"
@@ -298,7 +299,7 @@ def test_the_exchange_path_from_release_to_feedback(tmp_path, monkeypatch):
 
 
 def test_the_plan_exercise_grades_each_rule_with_part_credit(tmp_path, monkeypatch):
-    from shine.plan import load_plan_file
+    from shine.plan.model import load_plan_file
 
     monkeypatch.setenv("SHINE_HOME", str(tmp_path / "home"))
     aid = "our-action-plan"

@@ -230,3 +230,37 @@ def test_pip_check_is_clean():
         [sys.executable, "-m", "pip", "check"], capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, f"pip check found broken requirements:\n{result.stdout}{result.stderr}"
+
+
+# --- the lock -------------------------------------------------------------------------------
+
+LOCK = REPO_ROOT / "requirements" / "lock.txt"
+_PIN = re.compile(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)", re.MULTILINE)
+
+
+def lock_pins(text: str) -> dict[str, str]:
+    return {canonicalize_name(name): version for name, version in _PIN.findall(text)}
+
+
+def lock_problems(pyproject_specs: Specs, pins: dict[str, str]) -> list[str]:
+    problems = [f"{name}: in pyproject.toml but not pinned in requirements/lock.txt"
+                for name in sorted(pyproject_specs.keys() - pins.keys())]
+    problems += [f"{name}: the lock pins {pins[name]}, which pyproject.toml's {spec} does not allow"
+                 for name, spec in sorted(pyproject_specs.items())
+                 if name in pins and not spec.contains(pins[name], prereleases=True)]
+    return problems
+
+
+def test_the_lock_pins_every_dependency_within_its_range():
+    """A dependency added to pyproject.toml without `make upgrade-deps` would install unpinned."""
+    pyproject = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
+    problems = lock_problems(pyproject_requirements(pyproject), lock_pins(LOCK.read_text(encoding="utf-8")))
+    assert not problems, "Run `make upgrade-deps`:\n  " + "\n  ".join(problems)
+
+
+def test_the_lock_check_reports_a_missing_pin_and_a_pin_out_of_range():
+    pins = lock_pins(LOCK.read_text(encoding="utf-8"))
+    specs = {"voila": SpecifierSet(">=0.6"), "weasyprint": SpecifierSet(">=60")}
+    problems = "\n".join(lock_problems(specs, pins))
+    assert "weasyprint: in pyproject.toml but not pinned" in problems
+    assert f"voila: the lock pins {pins['voila']}" in problems

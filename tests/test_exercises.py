@@ -12,9 +12,10 @@ import pytest
 from nbclient import NotebookClient
 
 from shine import content
-from shine import exercises as ex
-from shine.course import Course, build_source_notebook, notebook_name
-from shine.ui.exercise_form import ExerciseForm
+from shine.course import exercises as ex
+from shine.course.pipeline import Course
+from shine.course.sources import build_source_notebook, notebook_name
+from shine.course.widgets import ExerciseForm
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "exercises" / "source"

@@ -7,14 +7,15 @@ import re
 import pytest
 
 from shine import content
-from shine.guide import GUIDES_DIR, render_markdown
+from shine.kit.guide import render_markdown
+from shine.web.paths import guides_dir
 
 MODULES = sorted(content.items("module"), key=lambda m: m.number)
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
 def test_every_module_has_a_guide_that_matches_the_content(module):
-    path = GUIDES_DIR / f"{module.id}.md"
+    path = guides_dir() / f"{module.id}.md"
     assert path.exists(), f"run `shine guides` to write {path.name}"
     assert path.read_text(encoding="utf-8") == render_markdown(module.id), \
         f"{path.name} is out of date with the content: run `shine guides`"

@@ -9,11 +9,12 @@ import ipywidgets as widgets
 import pytest
 from conftest import system_tool
 
-from shine import content, handouts
-from shine.printing import static_html
-from shine.workshop import repo_root
+from shine import content
+from shine.kit import handouts
+from shine.kit.printing import static_html
+from shine.web.paths import curriculum_root
 
-MODULES = [m for m in sorted(content.items("module"), key=lambda m: m.number) if (repo_root() / m.notebook).exists()]
+MODULES = [m for m in sorted(content.items("module"), key=lambda m: m.number) if (curriculum_root() / m.notebook).exists()]
 
 
 def words(text: str) -> str:

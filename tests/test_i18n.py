@@ -103,11 +103,11 @@ def test_a_store_message_names_the_field_in_the_reader_s_language(tmp_path):
     from shine.store import Store, StoreInputError
 
     with Store(f"sqlite:///{tmp_path / 's.db'}") as s:
-        w = s.create_workshop("Regional")
+        w = s.room.create_workshop("Regional")
         for lang, message in (("es", "La publicación no tiene texto; por favor escriba algo."),
                               ("en", "The post is empty; please write something.")):
             i18n.set_language(lang)
             with pytest.raises(StoreInputError) as refused:
-                s.add_post(w.id, "milestone", "   ", "kiosk-1")
+                s.room.add_post(w.id, "milestone", "   ", "kiosk-1")
             assert str(refused.value) == message
-        assert s.count_posts(w.id) == 0
+        assert s.room.count_posts(w.id) == 0

@@ -12,7 +12,7 @@ import pytest
 from jupyter_client.manager import KernelManager
 from jupyter_client.provisioning import KernelProvisionerFactory
 
-from shine.kernels import PROVISIONER_NAME, ForkProvisioner, forkable, kernel_processes
+from shine.room.kernels import PROVISIONER_NAME, ForkProvisioner, forkable, kernel_processes
 
 
 def run(client, code: str) -> dict:
@@ -91,13 +91,14 @@ def test_forked_kernels_are_found_under_their_server(forked):
 
 
 def test_shine_workshop_keeps_a_pool_the_size_of_a_room_by_default():
-    from shine import workshop
     from shine.cli import build_parser
+    from shine.room import server, session
+    from shine.web.paths import dashboards_dir
 
     args = build_parser().parse_args(["workshop"])
-    assert args.kiosks == workshop.KIOSK_POOL
-    assert f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER_NAME}" in workshop.voila_command(
-        workshop.dashboards_dir(), port=8866, lan=False)
+    assert args.kiosks == session.KIOSK_POOL
+    assert f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER_NAME}" in server.voila_command(
+        dashboards_dir(), port=8866, lan=False)
 
 
 def test_kernels_go_when_their_server_dies_without_stopping_them(tmp_path):

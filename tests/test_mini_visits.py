@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from conftest import voila_server
 
-from shine import visit_board
+from shine.kit import visit_board
+from shine.kit.widgets import MiniVisitTracker
 from shine.store import MiniVisits, Store, StoreInputError, VisitRuleError
-from shine.ui.mini_visits import MiniVisitTracker
 
 TODAY = date(2026, 11, 23)  # a Monday
 CTHSS = ["Platt Tech", "Cheney Tech", "Wilcox Tech", "Prince Tech", "Windham Tech"]
@@ -101,7 +101,7 @@ def test_the_board_shows_each_schools_progress(tracker):
     held = tracker.schedule("CTHSS", "Platt Tech", "Sandi Casberg", at(2, 14, 30), 60)
     tracker.set_status(held, "held")
     tracker.add_followup(held, "Call the PTO chair", "Jill", TODAY)
-    tracker.store.save_plan(tracker.find_school("CTHSS", "Platt Tech").id, "2026-2027", {"goals": []})
+    tracker.store.plans.save(tracker.find_school("CTHSS", "Platt Tech").id, "2026-2027", {"goals": []})
     tracker.schedule("CTHSS", "Cheney Tech", "Sandi Casberg", at(24, 14, 30), 60)
     board = {r.school: r for r in tracker.board("CTHSS")}
     assert len(board) == len(CTHSS)
@@ -174,12 +174,12 @@ def test_the_widget_explains_each_refusal(widget):
 
 @pytest.mark.browser
 def test_a_district_leader_uses_the_tracker_in_chromium(tmp_path, page, artifacts_dir):
-    from shine.workshop import repo_root
+    from shine.web.paths import dashboards_dir
 
     home = tmp_path / "home"
     with Store(f"sqlite:///{home / 'shine.db'}") as store:
         MiniVisits(store).add_schools("CTHSS", CTHSS, "high")
-    with voila_server(repo_root() / "facilitator" / "dashboards", home) as server:
+    with voila_server(dashboards_dir(), home) as server:
         page.set_viewport_size({"width": 1000, "height": 1400})
         page.goto(server.url.rstrip("/") + "/voila/render/mini-visits.ipynb")
         page.wait_for_selector(".shine-mini-visits", timeout=60_000)

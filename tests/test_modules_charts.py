@@ -1,4 +1,4 @@
-"""shine.charts: every chart has a title, labelled axes, alt text, and survives greyscale."""
+"""shine.web.charts: every chart has a title, labelled axes, alt text, and survives greyscale."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from shine import charts
+from shine.web import charts
 
 
 def grey(colour) -> float:

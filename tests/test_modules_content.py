@@ -112,8 +112,8 @@ def test_notebooks_take_principle_type_and_standard_names_from_the_library(cur):
 def test_the_names_reach_the_page_through_components(cur):
     import html
 
-    from shine.ui.principle_cards import PrincipleCards
-    from shine.ui.types_standards import TypesAndStandards, standards_html
+    from shine.lessons.impact.types_standards import TypesAndStandards, standards_html
+    from shine.lessons.principles.principle_cards import PrincipleCards
 
     cards = PrincipleCards().cards.value
     for p in cur.definition.principles:

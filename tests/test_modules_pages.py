@@ -12,7 +12,8 @@ import nbformat
 import pytest
 from conftest import voila_server
 
-from shine import content, workshop
+from shine import content
+from shine.web.paths import modules_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ["01-definition", "02-district-systems", "03-dual-capacity", "04-types-standards-impact", "05-plays",
@@ -24,7 +25,7 @@ ERROR_WORDS = ("There was an error when executing cell", "Traceback (most recent
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with voila_server(workshop.repo_root() / "modules", tmp_path_factory.mktemp("pages-home"),
+    with voila_server(modules_dir(), tmp_path_factory.mktemp("pages-home"),
                       startup_timeout=90) as running:
         yield running.url.rstrip("/")
 

@@ -6,19 +6,17 @@ from __future__ import annotations
 import asyncio
 import html
 import threading
-import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import ipywidgets
 import pytest
 
-from shine import plan as plans
-from shine.plan import load_plan_file
-from shine.plan_rules import year_window
+from shine.plan import model as plans
+from shine.plan.model import load_plan_file
+from shine.plan.rules import year_window
+from shine.plan.widgets.builder import PlanBuilder, _Saver
 from shine.store import Store, StoreError
-from shine.ui.plan_builder import PlanBuilder, _Saver
-from shine.ui.plan_district import DistrictPlans
 
 SAMPLE = Path(__file__).resolve().parents[1] / "widgets" / "shine" / "data" / "sample_plan_high_school.json"
 YEAR = "2026-2027"
@@ -74,7 +72,7 @@ def fill_activity(form, what, type_id, when):
 
 
 def saved(store, builder):
-    team = store.ensure_team(builder.district.value, builder.school.value)
+    team = store.teams.ensure(builder.district.value, builder.school.value)
     return plans.latest(store, team.id, YEAR)
 
 
@@ -246,7 +244,7 @@ def test_a_store_that_cannot_save_says_so_and_keeps_the_text(store, monkeypatch)
     def refuse(*_args, **_kwargs):
         raise StoreError("The database is busy and could not save; please try again.")
 
-    monkeypatch.setattr(store, "save_plan", refuse)
+    monkeypatch.setattr(store.plans, "save", refuse)
     card.fields["title"].value = "Written while the database was busy"
     assert "Not saved" in builder.status.value and "still on this page" in builder.status.value
     monkeypatch.undo()
@@ -340,7 +338,7 @@ def test_a_bad_file_is_not_imported_and_says_why(store):
 
 
 def test_the_page_address_can_name_the_team(store, monkeypatch):
-    team = store.ensure_team("Harbor Valley Public Schools", "Riverside High School")
+    team = store.teams.ensure("Harbor Valley Public Schools", "Riverside High School")
     plans.save(store, team.id, load_plan_file(SAMPLE))
     monkeypatch.setenv("QUERY_STRING", "district=Harbor+Valley+Public+Schools&school=Riverside+High+School"
                                        f"&year={YEAR}")
@@ -382,26 +380,6 @@ def test_a_failed_save_is_retried_with_the_next_change():
     assert not saver.dirty
 
 
-# --- the district view ------------------------------------------------------------------------------
-
-
-def test_the_district_leader_sees_every_team(store):
-    builder = PlanBuilder(store=store, autosave_delay=0)
-    builder.import_file(SAMPLE.read_bytes())
-    draft = open_builder(store, "Harbor Valley Public Schools", "Maple Middle School")
-    draft.add_goal_button.click()
-    view = DistrictPlans(store=store, school_year=YEAR)
-    view.show_button.click()
-    assert "Please type the district" in view.table.value
-    view.district.value = "harbor valley public schools"
-    view.show_button.click()
-    text = html.unescape(view.table.value)
-    assert "1 of 2 plans ready to hand in" in text
-    assert "Riverside High School" in text and "✔ Ready" in text and "6 of 6" in text
-    assert "Maple Middle School" in text and "things to fix" in text and "0 of 6" in text
-    assert json.dumps([r.school for r in view.rows]) == '["Maple Middle School", "Riverside High School"]'
-
-
 # --- what the browser needs ---------------------------------------------------------------------------
 
 
@@ -419,14 +397,14 @@ def widget_tree(widget, seen=None):
 
 def test_every_widget_is_open_to_the_browser(store):
     """A component whose widget never opens its channel shows as "model not found" in Voila."""
-    from shine.ui.plan_checklist import RuleChecklist
-    from shine.ui.plan_seats import TeamSeats
-    from shine.ui.plan_shape import PlanShape
-    from shine.ui.plan_swaps import ImpactSwap
+    from shine.lessons.planning.seats import TeamSeats
+    from shine.lessons.planning.shape import PlanShape
+    from shine.lessons.planning.swaps import ImpactSwap
+    from shine.plan.widgets.checklist import RuleChecklist
 
     builder = PlanBuilder(store=store, autosave_delay=0)
     builder.import_file(SAMPLE.read_bytes())
-    for component in (builder, DistrictPlans(store=store), RuleChecklist(builder.report), TeamSeats(), PlanShape(),
+    for component in (builder, RuleChecklist(builder.report), TeamSeats(), PlanShape(),
                       ImpactSwap()):
         tree = widget_tree(component)
         closed = [type(w).__name__ for w in tree if w.comm is None]
@@ -453,11 +431,11 @@ def test_an_empty_choice_shows_a_dash_and_means_none(store):
 
 
 def test_a_saved_plan_that_cannot_be_read_is_left_alone_and_said_so(store):
-    team = store.ensure_team("Harbor Valley", "Riverside High")
-    store.save_plan(team.id, YEAR, {"format": "shine-plan", "school": "Riverside High", "goals": 12})
+    team = store.teams.ensure("Harbor Valley", "Riverside High")
+    store.plans.save(team.id, YEAR, {"format": "shine-plan", "school": "Riverside High", "goals": 12})
     builder = open_builder(store, "harbor valley", "RIVERSIDE  high")  # another spelling: the same team
     message = html.unescape(builder.open_message.value)
     assert "could not be read" in message and "District is missing" in message
     assert builder.team_id == team.id and builder.plan.goals == []
     builder.add_goal_button.click()
-    assert [v for v, _t in store.plan_versions(team.id, YEAR)] == [1, 2]  # the old version is still there
+    assert [v for v, _t in store.plans.versions(team.id, YEAR)] == [1, 2]  # the old version is still there

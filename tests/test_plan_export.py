@@ -15,13 +15,12 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from conftest import system_tool
 from docx import Document
 
-from conftest import system_tool
 from shine.cli import main
-from shine.export import (ACTIVITY_COLUMNS_IN, PAGE_MARGIN_IN, export, file_name, md_escape, to_html,
-                          to_markdown)
-from shine.plan import load_plan_file, plan_from_json
+from shine.plan.export import ACTIVITY_COLUMNS_IN, PAGE_MARGIN_IN, export, file_name, md_escape, to_html, to_markdown
+from shine.plan.model import load_plan_file, plan_from_json
 
 SAMPLE = Path(__file__).resolve().parents[1] / "widgets" / "shine" / "data" / "sample_plan_high_school.json"
 NASTY = {

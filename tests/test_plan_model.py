@@ -10,8 +10,22 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from shine.plan import (LONG_CHARS, Activity, Goal, Member, PlanError, current_school_year, district_plans, latest,
-                        load_plan_file, new_plan, plan_from_data, plan_from_json, save, school_years)
+from shine.plan.district import district_plans
+from shine.plan.model import (
+    LONG_CHARS,
+    Activity,
+    Goal,
+    Member,
+    PlanError,
+    current_school_year,
+    latest,
+    load_plan_file,
+    new_plan,
+    plan_from_data,
+    plan_from_json,
+    save,
+    school_years,
+)
 from shine.store import Store
 
 SAMPLE = Path(__file__).resolve().parents[1] / "widgets" / "shine" / "data" / "sample_plan_high_school.json"
@@ -195,7 +209,7 @@ def store(request, tmp_path):
 
 
 def test_a_plan_in_the_store_keeps_every_version_and_every_character(store, plan):
-    team = store.ensure_team(plan.district, plan.school, "high")
+    team = store.teams.ensure(plan.district, plan.school, "high")
     assert latest(store, team.id, plan.school_year) is None
     assert save(store, team.id, plan) == 1
     plan.goals[0].title = EMOJI + " " + RTL
@@ -204,20 +218,20 @@ def test_a_plan_in_the_store_keeps_every_version_and_every_character(store, plan
     version, again = latest(store, team.id, plan.school_year)
     assert version == 2 and again == plan
     assert again.goals[0].title == EMOJI + " " + RTL
-    assert [v for v, _t in store.plan_versions(team.id, plan.school_year)] == [1, 2]
+    assert [v for v, _t in store.plans.versions(team.id, plan.school_year)] == [1, 2]
 
 
 def test_the_district_view_lists_every_team_with_its_status(store, plan):
-    ready = store.ensure_team(plan.district, plan.school, "high")
+    ready = store.teams.ensure(plan.district, plan.school, "high")
     save(store, ready.id, plan)
-    draft_team = store.ensure_team(plan.district, "Maple Middle School", "middle")
+    draft_team = store.teams.ensure(plan.district, "Maple Middle School", "middle")
     draft = new_plan(plan.district, "Maple Middle School", plan.school_year, level="middle")
     draft.goals.append(Goal(kind="academic", title="Read more"))
     save(store, draft_team.id, draft)
-    store.ensure_team(plan.district, "Oak Street Elementary", "elementary")  # opened, nothing saved
-    store.ensure_team("Another District", "Elsewhere High", "high")
-    damaged = store.ensure_team(plan.district, "Zeta Academy", "high")
-    store.save_plan(damaged.id, plan.school_year, {"school": "Zeta Academy", "goals": "not a list"})
+    store.teams.ensure(plan.district, "Oak Street Elementary", "elementary")  # opened, nothing saved
+    store.teams.ensure("Another District", "Elsewhere High", "high")
+    damaged = store.teams.ensure(plan.district, "Zeta Academy", "high")
+    store.plans.save(damaged.id, plan.school_year, {"school": "Zeta Academy", "goals": "not a list"})
 
     rows = {r.school: r for r in district_plans(store, plan.district, plan.school_year)}
     assert set(rows) == {plan.school, "Maple Middle School", "Oak Street Elementary", "Zeta Academy"}
@@ -233,7 +247,7 @@ def test_the_district_view_lists_every_team_with_its_status(store, plan):
 
 
 def test_the_types_chart_has_a_title_axes_alt_text_and_reads_in_greyscale(plan):
-    from shine.plan_charts import types_covered_chart
+    from shine.plan.charts import types_covered_chart
 
     for activity in plan.goals[3].activities:
         activity.type = "communicating"  # volunteering and decision making are no longer reached

@@ -13,8 +13,8 @@ from conftest import edit_yaml
 
 from shine import content
 from shine.content.models_plan import AnyRule
-from shine.plan import Activity, Goal, Member, goal_label, load_plan_file
-from shine.plan_rules import CHECKS, check, fill, rules
+from shine.plan.model import Activity, Goal, Member, goal_label, load_plan_file
+from shine.plan.rules import CHECKS, check, fill, rules
 
 SAMPLE = Path(__file__).resolve().parents[1] / "widgets" / "shine" / "data" / "sample_plan_high_school.json"
 
@@ -238,7 +238,7 @@ def test_lower_impact_advice_counts_chosen_examples_and_allows_a_mix(plan):
 
 
 def test_an_empty_plan_fails_the_rules_that_need_content():
-    from shine.plan import new_plan
+    from shine.plan.model import new_plan
 
     report = check(new_plan("Groton", "Oak Street School", "2026-2027", level="elementary"))
     failing = {r.rule.id for r in report.results if not r.passed}

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import voila_server
 
-from shine import plan as plans
-from shine.plan_rules import year_window
+from shine.plan import model as plans
+from shine.plan.rules import year_window
 from shine.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +45,7 @@ def open_plan(page):
 
 def saved_plan(home: Path):
     with Store(f"sqlite:///{home / 'shine.db'}") as store:
-        team = next(t for t in store.teams() if t.school == "Riverside High")
+        team = next(t for t in store.teams.all() if t.school == "Riverside High")
         return plans.latest(store, team.id, YEAR)
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from shine import content, workshop
-from shine.kernels import kernel_processes
+from shine import content, upstream
+from shine.room.kernels import kernel_processes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,7 +71,7 @@ def test_it_lists_the_modules_and_renders_one_without_code(server):
     assert "Voil" in fetch(url + "/")  # the home page; it lists the notebooks with JavaScript
     page = fetch(url + "/voila/render/00-welcome.ipynb")
     assert "Welcome to Time to Shine" in page
-    assert "from shine.ui" not in page  # sources are stripped
+    assert "from shine" not in page  # sources are stripped
 
 
 def test_pages_load_no_mathjax_and_their_kernels_are_forked(server):
@@ -79,7 +79,7 @@ def test_pages_load_no_mathjax_and_their_kernels_are_forked(server):
     page = fetch(url + "/voila/render/00-welcome.ipynb")
     config = json.loads(re.search(r'id="jupyter-config-data" type="application/json">(.*?)</script>',
                                   page, re.S).group(1))
-    assert config["fullMathjaxUrl"] == workshop.NO_MATHJAX
+    assert config["fullMathjaxUrl"] == upstream.NO_MATHJAX
     kernels = kernel_processes(proc.pid)
     assert kernels, "the page's kernel is running"
     assert all("multiprocessing.forkserver" in " ".join(k.cmdline()) for k in kernels)
@@ -90,7 +90,7 @@ def test_page_templates_are_compiled_once_for_all_pages(monkeypatch):
     import nbformat
     from nbconvert import HTMLExporter
 
-    workshop.share_compiled_templates()
+    upstream.share_compiled_templates()
     compiled = []
     original = jinja2.Environment.compile
 

@@ -14,22 +14,21 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
-from shine.store import (MAX_POST_CHARS, DatabaseDamagedError, SchemaTooNewError, Store, StoreInputError,
-                         head_revision)
+from shine.store import MAX_POST_CHARS, DatabaseDamagedError, SchemaTooNewError, Store, StoreInputError, head_revision
 from shine.store.engine import _alembic_config
 from shine.store.schema import Base
 
 
 def test_a_new_database_is_created_at_the_newest_schema(store):
     assert store.revision == head_revision()
-    assert store.workshops() == []
+    assert store.room.workshops() == []
 
 
 def test_default_database_lives_in_shine_home(tmp_path, monkeypatch):
     monkeypatch.setenv("SHINE_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("SHINE_DB_URL", raising=False)
     with Store() as s:
-        s.create_workshop("Fall regional meeting")
+        s.room.create_workshop("Fall regional meeting")
     db = tmp_path / "home" / "shine.db"
     assert db.exists()
     con = sqlite3.connect(db)
@@ -48,8 +47,8 @@ def test_a_post_is_committed_before_add_post_returns(tmp_path):
     row is in the file for every other process and the write lock is free again."""
     path = tmp_path / "s.db"
     with Store(f"sqlite:///{path}") as s:
-        w = s.create_workshop("Regional")
-        post_id = s.add_post(w.id, "milestone", "We met our first goal", "kiosk-1")
+        w = s.room.create_workshop("Regional")
+        post_id = s.room.add_post(w.id, "milestone", "We met our first goal", "kiosk-1")
         other = sqlite3.connect(path, timeout=0)  # no waiting: a held lock would fail at once
         try:
             assert other.execute("SELECT id, body FROM posts").fetchall() == [(post_id, "We met our first goal")]
@@ -63,14 +62,14 @@ def test_posts_from_threads_and_after_close_are_all_kept(tmp_path):
     import threading
 
     s = Store(f"sqlite:///{tmp_path / 's.db'}")
-    w = s.create_workshop("Regional")
+    w = s.room.create_workshop("Regional")
     ids: list[int] = []
     errors: list[BaseException] = []
 
     def post(k: int) -> None:
         try:
             for i in range(40):
-                ids.append(s.add_post(w.id, "challenge", f"{k}-{i}", f"kiosk-{k}"))
+                ids.append(s.room.add_post(w.id, "challenge", f"{k}-{i}", f"kiosk-{k}"))
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -81,8 +80,8 @@ def test_posts_from_threads_and_after_close_are_all_kept(tmp_path):
         t.join()
     assert errors == []
     s.close()
-    ids.append(s.add_post(w.id, "question", "after close", "kiosk-9"))  # a closed store reopens
-    assert s.count_posts(w.id) == 161 == len(set(ids))
+    ids.append(s.room.add_post(w.id, "question", "after close", "kiosk-9"))  # a closed store reopens
+    assert s.room.count_posts(w.id) == 161 == len(set(ids))
     s.close()
 
 
@@ -93,43 +92,43 @@ def test_shine_db_url_switches_the_database(tmp_path, monkeypatch):
 
 
 def test_workshop_posts_votes_and_moderation(store):
-    w = store.create_workshop("Our Time to Shine", agenda_id="regional-meeting")
-    assert len(w.code) == 6 and store.workshop_by_code(w.code.lower()) == w
-    team = store.ensure_team("CTHSS", "Platt Tech", "high")
-    assert store.ensure_team("CTHSS", "Platt Tech", "high") == team  # same school, same team
-    first = store.add_post(w.id, "milestone", "First family night: 40 families came.", "kiosk-1", team_id=team.id,
+    w = store.room.create_workshop("Our Time to Shine", agenda_id="regional-meeting")
+    assert len(w.code) == 6 and store.room.workshop_by_code(w.code.lower()) == w
+    team = store.teams.ensure("CTHSS", "Platt Tech", "high")
+    assert store.teams.ensure("CTHSS", "Platt Tech", "high") == team  # same school, same team
+    first = store.room.add_post(w.id, "milestone", "First family night: 40 families came.", "kiosk-1", team_id=team.id,
                            tags=["parenting"])
-    second = store.add_post(w.id, "challenge", "Few fathers come to conferences.", "kiosk-2")
-    assert store.vote(second, "kiosk-1") is True
-    assert store.vote(second, "kiosk-1") is False  # one "me too" per participant
-    store.vote(second, "kiosk-3")
-    posts = store.posts(w.id)
+    second = store.room.add_post(w.id, "challenge", "Few fathers come to conferences.", "kiosk-2")
+    assert store.room.vote(second, "kiosk-1") is True
+    assert store.room.vote(second, "kiosk-1") is False  # one "me too" per participant
+    store.room.vote(second, "kiosk-3")
+    posts = store.room.posts(w.id)
     assert [p.id for p in posts] == [second, first]  # newest first
     assert posts[0].votes == 2 and posts[1].school == "Platt Tech" and posts[1].tags == ("parenting",)
     assert posts[0].created_at.tzinfo is not None
-    store.moderate(first, "hide", "duplicate")
-    assert [p.id for p in store.posts(w.id)] == [second]
-    assert [p.hidden for p in store.posts(w.id, include_hidden=True)] == [False, True]
-    store.moderate(first, "show")
-    assert len(store.posts(w.id)) == 2 and store.count_posts(w.id) == 2
-    assert [p.id for p in store.posts(w.id, since_id=first)] == [second]
+    store.room.moderate(first, "hide", "duplicate")
+    assert [p.id for p in store.room.posts(w.id)] == [second]
+    assert [p.hidden for p in store.room.posts(w.id, include_hidden=True)] == [False, True]
+    store.room.moderate(first, "show")
+    assert len(store.room.posts(w.id)) == 2 and store.room.count_posts(w.id) == 2
+    assert [p.id for p in store.room.posts(w.id, since_id=first)] == [second]
 
 
 def test_plans_keep_every_version(store):
-    team = store.ensure_team("Groton", "Cutler Middle School", "middle")
-    assert store.latest_plan(team.id, "2026-2027") is None
-    assert store.save_plan(team.id, "2026-2027", {"goals": []}) == 1
-    assert store.save_plan(team.id, "2026-2027", {"goals": [{"kind": "academic"}]}) == 2
-    assert store.latest_plan(team.id, "2026-2027") == (2, {"goals": [{"kind": "academic"}]})
-    assert [v for v, _ in store.plan_versions(team.id, "2026-2027")] == [1, 2]
+    team = store.teams.ensure("Groton", "Cutler Middle School", "middle")
+    assert store.plans.latest(team.id, "2026-2027") is None
+    assert store.plans.save(team.id, "2026-2027", {"goals": []}) == 1
+    assert store.plans.save(team.id, "2026-2027", {"goals": [{"kind": "academic"}]}) == 2
+    assert store.plans.latest(team.id, "2026-2027") == (2, {"goals": [{"kind": "academic"}]})
+    assert [v for v, _ in store.plans.versions(team.id, "2026-2027")] == [1, 2]
 
 
 def test_assessments_keep_each_participants_last_answer(store):
-    team = store.ensure_team("Windsor", "Poquonock Elementary", "elementary")
-    store.record_response("nnps-frequency", "conference-every-family", 2, "parent-a", team_id=team.id)
-    store.record_response("nnps-frequency", "conference-every-family", 4, "parent-a", team_id=team.id)
-    store.record_response("nnps-frequency", "conference-every-family", 3, "teacher-b", team_id=team.id)
-    assert store.latest_responses("nnps-frequency", team_id=team.id) == {
+    team = store.teams.ensure("Windsor", "Poquonock Elementary", "elementary")
+    store.answers.record("nnps-frequency", "conference-every-family", 2, "parent-a", team_id=team.id)
+    store.answers.record("nnps-frequency", "conference-every-family", 4, "parent-a", team_id=team.id)
+    store.answers.record("nnps-frequency", "conference-every-family", 3, "teacher-b", team_id=team.id)
+    assert store.answers.latest("nnps-frequency", team_id=team.id) == {
         "parent-a": {"conference-every-family": 4}, "teacher-b": {"conference-every-family": 3}}
 
 
@@ -144,16 +143,16 @@ TRICKY = [
 
 @pytest.mark.parametrize("body", TRICKY)
 def test_any_text_is_stored_exactly_as_typed(store, body):
-    w = store.create_workshop("Regional")
-    post_id = store.add_post(w.id, "practice", body, "kiosk")
-    assert store.posts(w.id)[0].body == body and store.posts(w.id)[0].id == post_id
-    assert store.count_posts() == 1  # the SQL in the text did nothing
+    w = store.room.create_workshop("Regional")
+    post_id = store.room.add_post(w.id, "practice", body, "kiosk")
+    assert store.room.posts(w.id)[0].body == body and store.room.posts(w.id)[0].id == post_id
+    assert store.room.count_posts() == 1  # the SQL in the text did nothing
 
 
 def test_nul_characters_are_dropped_not_refused(store):
-    w = store.create_workshop("Regional")
-    store.add_post(w.id, "question", "pasted\x00text", "kiosk")
-    assert store.posts(w.id)[0].body == "pastedtext"
+    w = store.room.create_workshop("Regional")
+    store.room.add_post(w.id, "question", "pasted\x00text", "kiosk")
+    assert store.room.posts(w.id)[0].body == "pastedtext"
 
 
 @pytest.mark.parametrize("body, message", [
@@ -162,19 +161,19 @@ def test_nul_characters_are_dropped_not_refused(store):
     ("x" * 10_000, f"10000 characters long; the limit is {MAX_POST_CHARS}"),
 ])
 def test_bad_posts_are_refused_with_a_plain_message_and_nothing_is_lost(store, body, message):
-    w = store.create_workshop("Regional")
-    store.add_post(w.id, "milestone", "kept", "kiosk")
+    w = store.room.create_workshop("Regional")
+    store.room.add_post(w.id, "milestone", "kept", "kiosk")
     with pytest.raises(StoreInputError, match=message):
-        store.add_post(w.id, "milestone", body, "kiosk")
-    assert [p.body for p in store.posts(w.id)] == ["kept"]
+        store.room.add_post(w.id, "milestone", body, "kiosk")
+    assert [p.body for p in store.room.posts(w.id)] == ["kept"]
 
 
 def test_unknown_post_kind_and_level_are_refused(store):
-    w = store.create_workshop("Regional")
+    w = store.room.create_workshop("Regional")
     with pytest.raises(StoreInputError, match="not a kind of post"):
-        store.add_post(w.id, "rant", "text", "kiosk")
+        store.room.add_post(w.id, "rant", "text", "kiosk")
     with pytest.raises(StoreInputError, match="not a school level"):
-        store.ensure_team("X", "Y", "college")
+        store.teams.ensure("X", "Y", "college")
 
 
 WRITER = textwrap.dedent("""
@@ -182,9 +181,9 @@ WRITER = textwrap.dedent("""
     from shine.store import Store
     url, worker, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     with Store(url) as s:
-        w = s.workshop_by_code("LOADTS")
+        w = s.room.workshop_by_code("LOADTS")
         for i in range(n):
-            s.add_post(w.id, "milestone", f"post {i} from {worker}", f"writer-{worker}")
+            s.room.add_post(w.id, "milestone", f"post {i} from {worker}", f"writer-{worker}")
 """)
 
 
@@ -198,12 +197,12 @@ def _run_writers(url: str, processes: int, each: int) -> None:
 @pytest.mark.slow
 def test_eight_processes_writing_at_once_lose_nothing(db_url):
     with Store(db_url) as s:
-        w = s.create_workshop("Load test", code="LOADTS")
+        w = s.room.create_workshop("Load test", code="LOADTS")
     _run_writers(db_url, processes=8, each=500)
     with Store(db_url) as s:
-        assert s.count_posts(w.id) == 4000
+        assert s.room.count_posts(w.id) == 4000
         per_writer = {}
-        for p in s.posts(w.id):
+        for p in s.room.posts(w.id):
             per_writer[p.body.split(" from ")[1]] = per_writer.get(p.body.split(" from ")[1], 0) + 1
         assert per_writer == {str(k): 500 for k in range(8)}
 
@@ -237,10 +236,10 @@ def test_an_older_database_is_upgraded_in_place_without_losing_rows(db_url):
     engine.dispose()
     with Store(db_url) as s:
         assert s.revision == head_revision() != "0001"
-        assert s.count_posts() == 25
-        assert s.posts(1)[-1].body == "old 0" and s.posts(1)[0].school == "Moody School"
-        team = s.teams()[0]
-        assert s.save_plan(team.id, "2025-2026", {"ok": True}) == 1  # the new tables work
+        assert s.room.count_posts() == 25
+        assert s.room.posts(1)[-1].body == "old 0" and s.room.posts(1)[0].school == "Moody School"
+        team = s.teams.all()[0]
+        assert s.plans.save(team.id, "2025-2026", {"ok": True}) == 1  # the new tables work
     if db_url.startswith("sqlite"):
         folder = Path(db_url.removeprefix("sqlite:///")).parent
         backups = list(folder.glob("*.before-upgrade-from-0001.bak"))
@@ -266,9 +265,9 @@ def test_a_file_that_is_not_a_database_is_reported_and_left_untouched(tmp_path):
 def _filled_database(path: Path, posts: int) -> Store:
     """A store with ``posts`` posts, its WAL folded into the main file (ready to be damaged)."""
     s = Store(f"sqlite:///{path}")
-    w = s.create_workshop("Regional")
+    w = s.room.create_workshop("Regional")
     for _ in range(posts):
-        s.add_post(w.id, "milestone", "x" * 900, "k")
+        s.room.add_post(w.id, "milestone", "x" * 900, "k")
     s.engine.dispose()
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -291,7 +290,7 @@ def test_damage_found_while_reading_gets_the_same_plain_message(tmp_path):
         data[40 * 4096:60 * 4096] = b"\x13" * (20 * 4096)  # scramble pages holding posts only
         path.write_bytes(bytes(data))
         with pytest.raises(DatabaseDamagedError, match="damaged"):
-            s.posts(1)
+            s.room.posts(1)
 
 
 def test_a_database_from_a_newer_version_is_refused_unchanged(db_url):

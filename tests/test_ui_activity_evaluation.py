@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 from conftest import text_of
 
 from shine import content
-from shine.ui.activity_evaluation import NOT_YET, PARTLY, YES, ActivityEvaluation
+from shine.lessons.evaluate.activity_evaluation import NOT_YET, PARTLY, YES, ActivityEvaluation
 
 
 def test_answers_turn_into_strengths_next_steps_and_a_decision():

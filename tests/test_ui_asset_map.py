@@ -7,8 +7,9 @@ import re
 
 from conftest import text_of
 
-from shine import charts, content
-from shine.ui.asset_map import MAX_NAME_CHARS, AssetMap
+from shine import content
+from shine.lessons.plays.asset_map import MAX_NAME_CHARS, AssetMap
+from shine.web import charts
 
 
 def add(m: AssetMap, name: str, sector: str) -> bool:
@@ -55,7 +56,7 @@ def test_bad_names_are_refused_kindly_and_nothing_is_lost():
 
 
 def test_gaps_are_hatched_and_labelled_in_the_chart():
-    from shine.ui.asset_map import Partner, sectors_chart
+    from shine.lessons.plays.asset_map import Partner, sectors_chart
 
     fig = sectors_chart([Partner("Library", "libraries")])
     ax = fig.axes[0]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-
 from conftest import text_of
 
-from shine import charts, content
-from shine.ui.capacity_check import CapacityCheck, plays_building, radar_figure, weakest
+from shine import content
+from shine.lessons.capacity.capacity_check import CapacityCheck, plays_building, radar_figure, weakest
+from shine.web import charts
 
 
 def rate(check: CapacityCheck, low_capacity: str, low: int = 1, high: int = 4) -> None:

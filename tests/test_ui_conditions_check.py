@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 from conftest import text_of
 
 from shine import content
-from shine.ui.conditions_check import ConditionsCheck
+from shine.lessons.capacity.conditions_check import ConditionsCheck
 
 
 def test_ticked_conditions_count_and_the_missing_ones_become_suggestions():

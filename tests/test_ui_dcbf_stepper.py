@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 from conftest import text_of
 
 from shine import content
-from shine.ui.dcbf_stepper import STEPS, DcbfStepper
+from shine.lessons.capacity.dcbf_stepper import STEPS, DcbfStepper
 
 
 def test_stepping_forward_and_back_moves_the_marker():

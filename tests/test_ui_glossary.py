@@ -7,7 +7,7 @@ import html
 import pytest
 
 from shine import content
-from shine.ui.glossary import Glossary, search
+from shine.lessons.glossary import Glossary, search
 
 
 def test_the_full_glossary_lists_every_term():

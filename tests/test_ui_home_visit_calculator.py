@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import pytest
 from conftest import text_of
 
-from shine import charts
-from shine.ui.home_visit_calculator import Coverage, HomeVisitCalculator, coverage_chart
+from shine.lessons.plays.home_visit_calculator import Coverage, HomeVisitCalculator, coverage_chart
+from shine.web import charts
 
 
 def fill(calc: HomeVisitCalculator, enrolled: int, visited: int) -> str:

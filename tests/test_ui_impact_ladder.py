@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 from conftest import text_of
 
 from shine import content
-from shine.ui.impact_ladder import ImpactLadder, practices, rows
-from shine.ui.types_standards import TypesAndStandards
+from shine.lessons.impact.impact_ladder import ImpactLadder, practices, rows
+from shine.lessons.impact.types_standards import TypesAndStandards
 
 
 def test_every_row_of_the_charts_can_be_placed_and_the_order_hides_the_answer():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from shine.room.session import open_workshop
+from shine.room.widgets.kiosk import Kiosk
 from shine.store import MAX_POST_CHARS, POST_KINDS, Store
-from shine.ui.kiosk import Kiosk
-from shine.workshop import open_workshop
 
 
 class Clock:
@@ -71,7 +71,7 @@ def test_a_wrong_join_code_gets_a_plain_message(store, workshop, code, says):
 
 
 def test_a_code_for_another_workshop_is_refused(store, workshop):
-    other = store.create_workshop("Another room")
+    other = store.room.create_workshop("Another room")
     kiosk = Kiosk(store, workshop.id)
     kiosk.code.value = other.code
     kiosk.join_button.click()
@@ -93,7 +93,7 @@ def test_join_pick_a_new_school_then_an_existing_one(store, workshop):
     assert kiosk.screen == "post" and "Cutler Middle School" in kiosk.heading.value
     second = joined(store, workshop)  # the school is in the list now
     assert second.team == kiosk.team
-    assert [t.devices for t in store.teams_present(workshop.id)] == [2]
+    assert [t.devices for t in store.room.teams_present(workshop.id)] == [2]
 
 
 def test_posting_each_kind_with_tags_then_the_form_resets(store, workshop):
@@ -105,7 +105,7 @@ def test_posting_each_kind_with_tags_then_the_form_resets(store, workshop):
         assert "Posted!" in message
         assert kiosk.body.value == "" and kiosk.kind.value is None
         assert not any(b.value for b in kiosk.tag_buttons.values())
-    saved = store.posts(workshop.id)
+    saved = store.room.posts(workshop.id)
     assert [p.kind for p in reversed(saved)] == list(POST_KINDS)
     assert saved[-1].tags == (tags[0], tags[-1]) and saved[-1].school == "Cutler Middle School"
 
@@ -115,7 +115,7 @@ def test_a_post_needs_a_kind(store, workshop):
     kiosk.body.value = "kept"
     kiosk.post_button.click()
     assert "Choose what you are posting" in kiosk.post_message.value and kiosk.body.value == "kept"
-    assert store.count_posts(workshop.id) == 0
+    assert store.room.count_posts(workshop.id) == 0
 
 
 @pytest.mark.parametrize("body", [
@@ -131,7 +131,7 @@ def test_any_text_is_saved_exactly_and_shown_as_text(store, workshop, body):
     post(first, "practice", "kept from before")
     kiosk = joined(store, workshop, school="Moody School", district="Middletown")
     assert "Posted!" in post(kiosk, "practice", body)
-    assert [p.body for p in store.posts(workshop.id)] == [body, "kept from before"]
+    assert [p.body for p in store.room.posts(workshop.id)] == [body, "kept from before"]
     first.refresh_others()
     shown = first.other_rows[0][1].value
     assert "<script>" not in shown and "<img" not in shown and "&lt;" in shown or "<" not in body
@@ -148,19 +148,19 @@ def test_bad_posts_get_a_message_and_keep_the_text_and_earlier_posts(store, work
     message = post(kiosk, "challenge", body)
     assert says in message
     assert kiosk.body.value == body and kiosk.kind.value == "challenge"
-    assert [p.body for p in store.posts(workshop.id)] == ["kept"]
+    assert [p.body for p in store.room.posts(workshop.id)] == ["kept"]
 
 
 def test_closed_posting_keeps_the_text_until_it_opens(store, workshop):
-    store.record_event(workshop.id, "start", "rm-break")
-    store.record_event(workshop.id, "close", "rm-break")
+    store.room.record_event(workshop.id, "start", "rm-break")
+    store.room.record_event(workshop.id, "close", "rm-break")
     kiosk = joined(store, workshop)
     assert "paused" in post(kiosk, "question", "Where is the coffee?")
-    assert kiosk.body.value == "Where is the coffee?" and store.count_posts(workshop.id) == 0
-    store.record_event(workshop.id, "open", "rm-break")
+    assert kiosk.body.value == "Where is the coffee?" and store.room.count_posts(workshop.id) == 0
+    store.room.record_event(workshop.id, "open", "rm-break")
     kiosk.post_button.click()
     assert "Posted!" in kiosk.post_message.value
-    assert store.posts(workshop.id)[0].segment_id == "rm-break"
+    assert store.room.posts(workshop.id)[0].segment_id == "rm-break"
 
 
 def test_me_too_counts_once_and_never_on_my_own_post(store, workshop):
@@ -176,7 +176,7 @@ def test_me_too_counts_once_and_never_on_my_own_post(store, workshop):
     button.disabled = False
     button.click()  # a second tap
     assert "already" in other.vote_message.value
-    assert store.posts(workshop.id)[0].votes == 1
+    assert store.room.posts(workshop.id)[0].votes == 1
 
 
 def test_an_idle_kiosk_returns_to_the_start_for_the_next_person(store, workshop):
@@ -189,7 +189,7 @@ def test_an_idle_kiosk_returns_to_the_start_for_the_next_person(store, workshop)
     assert kiosk.check_idle() is True
     assert kiosk.screen == "team" and kiosk.team is None and "Welcome" in kiosk.team_message.value
     assert kiosk.body.value == "" and kiosk.kind.value is None
-    assert store.count_posts(workshop.id) == 0
+    assert store.room.count_posts(workshop.id) == 0
     clock.now += 10 * kiosk.idle_seconds
     assert kiosk.check_idle() is False  # already at the start
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 from conftest import text_of
 
 from shine import content
-from shine.ui.mini_visit_prep import MiniVisitPrep
+from shine.lessons.evaluate.mini_visit_prep import MiniVisitPrep
 
 
 def test_the_team_fills_its_parts_and_gets_the_whole_agenda():

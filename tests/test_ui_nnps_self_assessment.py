@@ -13,10 +13,11 @@ import textwrap
 import pytest
 from conftest import text_of
 
-from shine import charts, content
+from shine import content
+from shine.lessons.impact.nnps_self_assessment import SelfAssessment, my_chart, team_view
+from shine.lessons.impact.team_picker import KERNEL_CLIENT_ID
 from shine.store import Store
-from shine.ui.nnps_self_assessment import SelfAssessment, my_chart, team_view
-from shine.ui.team_picker import KERNEL_CLIENT_ID
+from shine.web import charts
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def test_saving_needs_a_team_and_loses_nothing(store):
     sa.save.click()
     assert "Join your school team" in text_of(sa.message)
     assert sa.inputs[first].value == 4
-    assert store.latest_responses("nnps-self-assessment") == {}
+    assert store.answers.latest("nnps-self-assessment") == {}
 
 
 def test_joining_refuses_empty_or_too_long_names_in_plain_words(store):
@@ -64,7 +65,7 @@ def test_joining_refuses_empty_or_too_long_names_in_plain_words(store):
     assert "too long" in text_of(sa.picker.status)
     join(sa, label="seat " * 40)
     assert "seat label" in text_of(sa.picker.status)
-    assert sa.picker.team is None and store.teams() == []
+    assert sa.picker.team is None and store.teams.all() == []
 
 
 def test_saving_and_the_team_view(store):
@@ -97,7 +98,7 @@ def test_changing_one_rating_saves_only_that_one_and_the_latest_counts(store):
     sa.save.click()
     sa.inputs[first].value = 5
     assert sa.save_ratings() == 1
-    assert store.latest_responses("nnps-self-assessment", team_id=sa.picker.team.id)[sa.picker.client_id] == {
+    assert store.answers.latest("nnps-self-assessment", team_id=sa.picker.team.id)[sa.picker.client_id] == {
         first: 5}
 
 
@@ -122,7 +123,7 @@ def test_team_view_labels_me_first_and_others_without_names():
 RESTARTED_KERNEL = textwrap.dedent("""
     import json, sys
     from shine.store import Store
-    from shine.ui.nnps_self_assessment import SelfAssessment
+    from shine.lessons.impact.nnps_self_assessment import SelfAssessment
     sa = SelfAssessment(Store(sys.argv[1]))
     sa.picker.district.value, sa.picker.school.value, sa.picker.label.value = "Groton", "Harbor School", sys.argv[2]
     sa.picker.join_button.click()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-
 from conftest import text_of
 
-from shine import charts, content
-from shine.ui.district_pillars import DistrictPillars
-from shine.ui.district_practices import DistrictPractices
-from shine.ui.pilot_districts import PilotDistricts
-from shine.ui.pilot_timeline import PilotTimeline, timeline_chart
+from shine import content
+from shine.lessons.district.district_pillars import DistrictPillars
+from shine.lessons.district.district_practices import DistrictPractices
+from shine.lessons.district.pilot_districts import PilotDistricts
+from shine.lessons.district.pilot_timeline import PilotTimeline, timeline_chart
+from shine.web import charts
 
 
 def test_the_timeline_shows_the_pilot_reach_and_the_planned_growth():

@@ -8,7 +8,7 @@ import re
 from conftest import text_of
 
 from shine import content
-from shine.ui.play_explorer import ANY, PlayExplorer
+from shine.lessons.plays.play_explorer import ANY, PlayExplorer
 
 
 def test_every_play_is_listed_until_a_filter_is_chosen():

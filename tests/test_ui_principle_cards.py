@@ -6,7 +6,7 @@ import html
 import re
 
 from shine import content
-from shine.ui.principle_cards import PrincipleCards
+from shine.lessons.principles.principle_cards import PrincipleCards
 
 
 def test_choosing_a_strength_and_a_growth_area():

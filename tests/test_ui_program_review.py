@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-
 import pytest
 from conftest import text_of
 
 from shine import content
+from shine.lessons.evaluate.program_review import ProgramReview
 from shine.store import Store
-from shine.ui.program_review import ProgramReview
 
 
 @pytest.fixture
@@ -19,10 +18,10 @@ def store(tmp_path):
 
 
 def test_the_review_shows_the_team_ratings_and_refreshes(store):
-    team = store.ensure_team("Middletown", "Bielefield School")
+    team = store.teams.ensure("Middletown", "Bielefield School")
     items = content.load().self_assessment.items
     for item in items:
-        store.record_response("nnps-self-assessment", item.id, 5 if item.type == "volunteering" else 2, "kernel-one",
+        store.answers.record("nnps-self-assessment", item.id, 5 if item.type == "volunteering" else 2, "kernel-one",
                               team_id=team.id)
     review = ProgramReview(store)
     assert review.again.disabled
@@ -34,7 +33,7 @@ def test_the_review_shows_the_team_ratings_and_refreshes(store):
     assert "1 member of Bielefield School has saved ratings" in text
     assert "3. Volunteering" in text.split("Where to grow")[0]
     assert 'alt="Chart, Bielefield School' in review.chart.value
-    store.record_response("nnps-self-assessment", items[0].id, 5, "kernel-two", team_id=team.id)
+    store.answers.record("nnps-self-assessment", items[0].id, 5, "kernel-two", team_id=team.id)
     review.again.click()
     assert "2 members of Bielefield School" in text_of(review.summary)
 
@@ -49,7 +48,7 @@ def test_a_team_with_no_ratings_yet(store):
 
 
 def test_known_teams_are_offered_as_suggestions(store):
-    store.ensure_team("Groton", "Harbor School")
+    store.teams.ensure("Groton", "Harbor School")
     review = ProgramReview(store)
     assert review.picker.district.options == ("Groton",)
     assert review.picker.school.options == ("Harbor School",)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 from conftest import text_of
 
 from shine import content
-from shine.ui.responsibility_matcher import ResponsibilityMatcher, parties
+from shine.lessons.district.responsibility_matcher import ResponsibilityMatcher, parties
 
 
 def test_duties_come_mixed_so_the_order_does_not_give_the_answer_away():

@@ -8,7 +8,7 @@ import pytest
 from conftest import edit_yaml
 
 from shine import content
-from shine.ui.scenario_sort import ScenarioSort
+from shine.lessons.principles.scenario_sort import ScenarioSort
 
 
 def shown(widget) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 from conftest import text_of
 
+from shine.lessons.evaluate.share_out import ShareOut
 from shine.store import MAX_POST_CHARS
-from shine.ui.share_out import ShareOut
 
 
 def test_the_card_shows_what_the_team_wrote():

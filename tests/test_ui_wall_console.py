@@ -11,11 +11,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from shine.room.session import open_workshop
+from shine.room.widgets.agenda_timer import AgendaTimer, timer_text
+from shine.room.widgets.console import FREE_TRIES, Console
+from shine.room.widgets.wall import Wall
 from shine.store import Store, new_facilitator_key
-from shine.ui.agenda_timer import AgendaTimer, timer_text
-from shine.ui.console import FREE_TRIES, Console
-from shine.ui.wall import Wall
-from shine.workshop import open_workshop
 
 
 class Clock:
@@ -40,7 +40,7 @@ def workshop(store):
 
 @pytest.fixture
 def team(store):
-    return store.ensure_team("CTHSS", "Platt Tech", "high")
+    return store.teams.ensure("CTHSS", "Platt Tech", "high")
 
 
 def test_the_wall_shows_posts_as_they_arrive(store, workshop, team):
@@ -49,9 +49,9 @@ def test_the_wall_shows_posts_as_they_arrive(store, workshop, team):
     assert wall.count == 0 and "No posts yet" in wall.tiles.value
     assert workshop.code in wall.header.value and "<svg" in wall.header.value  # QR code for the kiosk
     assert wall.refresh() is False  # nothing changed, nothing redrawn
-    store.add_post(workshop.id, "milestone", "First family night: 40 families came", "k1", team_id=team.id,
+    store.room.add_post(workshop.id, "milestone", "First family night: 40 families came", "k1", team_id=team.id,
                    tags=["type:parenting"])
-    store.add_post(workshop.id, "challenge", "<img src=x onerror=alert(1)>", "k2", team_id=team.id)
+    store.room.add_post(workshop.id, "challenge", "<img src=x onerror=alert(1)>", "k2", team_id=team.id)
     assert wall.refresh() is True
     assert wall.count == 2 and 'data-count="2"' in wall.header.value
     assert "🎉" in wall.tiles.value and "shine-milestone" in wall.tiles.value  # milestones celebrated
@@ -62,27 +62,27 @@ def test_the_wall_shows_posts_as_they_arrive(store, workshop, team):
 
 def test_challenges_are_ranked_by_me_too_and_hidden_posts_leave_the_wall(store, workshop, team):
     wall = Wall(store, workshop.id)
-    rare = store.add_post(workshop.id, "challenge", "Rare challenge", "k1", team_id=team.id)
-    common = store.add_post(workshop.id, "challenge", "Common challenge", "k2", team_id=team.id)
+    rare = store.room.add_post(workshop.id, "challenge", "Rare challenge", "k1", team_id=team.id)
+    common = store.room.add_post(workshop.id, "challenge", "Common challenge", "k2", team_id=team.id)
     for voter in ("a", "b", "c"):
-        store.vote(common, voter)
-    store.vote(rare, "a")
+        store.room.vote(common, voter)
+    store.room.vote(rare, "a")
     wall.refresh()
     ranked = wall.challenges.value
     assert ranked.index("Common challenge") < ranked.index("Rare challenge") and "3 me too" in ranked
-    store.moderate(common, "hide", "off topic")
+    store.room.moderate(common, "hide", "off topic")
     wall.refresh()
     assert "Common challenge" not in wall.challenges.value + wall.tiles.value and wall.count == 1
-    assert store.count_posts(workshop.id) == 2, "hidden, not deleted"
+    assert store.room.count_posts(workshop.id) == 2, "hidden, not deleted"
 
 
 def test_charts_are_redrawn_at_most_every_few_seconds(store, workshop):
     clock = Clock()
     wall = Wall(store, workshop.id, clock=clock, chart_seconds=5)
-    store.add_post(workshop.id, "question", "one", "k1", tags=["standard:sharing-power"])
+    store.room.add_post(workshop.id, "question", "one", "k1", tags=["standard:sharing-power"])
     wall.refresh()
     first = wall.chart.value
-    store.add_post(workshop.id, "question", "two", "k1", tags=["standard:sharing-power"])
+    store.room.add_post(workshop.id, "question", "two", "k1", tags=["standard:sharing-power"])
     wall.refresh()
     assert wall.count == 2 and wall.chart.value == first  # tiles now, chart later
     clock.now += 5
@@ -94,7 +94,7 @@ def test_the_wall_updates_itself_in_a_running_event_loop(store, workshop):
     async def scenario(results):
         wall = Wall(store, workshop.id, poll_seconds=0.05)
         assert wall._task is not None
-        store.add_post(workshop.id, "practice", "Coffee with the principal", "k1")
+        store.room.add_post(workshop.id, "practice", "Coffee with the principal", "k1")
         for _ in range(100):
             await asyncio.sleep(0.02)
             if wall.count == 1:
@@ -121,7 +121,7 @@ def test_without_a_workshop_the_pages_say_how_to_start_one(store, monkeypatch):
 @pytest.fixture
 def key(store, workshop):
     key = new_facilitator_key()
-    store.set_facilitator_key(workshop.id, key)
+    store.room.set_facilitator_key(workshop.id, key)
     return key
 
 
@@ -157,12 +157,12 @@ def test_agenda_start_and_posting_per_segment(store, workshop, console):
     assert "No segment started" in agenda.timer.value
     label, start, posting = agenda.rows["rm-kiosk"]
     start.click()
-    assert store.session_state(workshop.id).segment_id == "rm-kiosk" and "▶" in label.value
+    assert store.room.session_state(workshop.id).segment_id == "rm-kiosk" and "▶" in label.value
     assert "left of 15 min" in agenda.timer.value
     posting.value = False  # the facilitator closes posting
-    assert store.session_state(workshop.id).posting_open is False and posting.description == "Posting closed"
+    assert store.room.session_state(workshop.id).posting_open is False and posting.description == "Posting closed"
     posting.value = True
-    assert store.session_state(workshop.id).posting_open is True
+    assert store.room.session_state(workshop.id).posting_open is True
     again = AgendaTimer(store, workshop.id, workshop.setup["segments"])  # a second console agrees
     assert again.state.segment_id == "rm-kiosk"
 
@@ -175,29 +175,29 @@ def test_timer_text_counts_down_then_over_time():
 
 
 def test_hide_keeps_the_post_in_the_store_and_show_brings_it_back(store, workshop, team, console):
-    post = store.add_post(workshop.id, "question", "Off-topic remark", "k1", team_id=team.id)
+    post = store.room.add_post(workshop.id, "question", "Off-topic remark", "k1", team_id=team.id)
     console.moderation.refresh()
     box, text, button = console.moderation.rows[0]
     assert "Off-topic remark" in text.value and button.description == "Hide"
     button.click()
-    assert store.posts(workshop.id) == [] and store.posts(workshop.id, include_hidden=True)[0].hidden
+    assert store.room.posts(workshop.id) == [] and store.room.posts(workshop.id, include_hidden=True)[0].hidden
     assert "HIDDEN" in console.moderation.rows[0][1].value and console.moderation.rows[0][2].description == "Show"
     console.moderation.rows[0][2].click()
-    assert [p.id for p in store.posts(workshop.id)] == [post]
+    assert [p.id for p in store.room.posts(workshop.id)] == [post]
 
 
 def test_teams_present(store, workshop, team, console):
-    store.join(workshop.id, "kiosk-1", team.id)
+    store.room.join(workshop.id, "kiosk-1", team.id)
     console.refresh_teams()
     assert "Platt Tech" in console.teams.value and "CTHSS" in console.teams.value
 
 
 def test_export_csv_json_and_a_printable_summary(store, workshop, team, console):
-    store.join(workshop.id, "kiosk-1", team.id)
-    kept = store.add_post(workshop.id, "milestone", "Family math night", "kiosk-1", team_id=team.id,
+    store.room.join(workshop.id, "kiosk-1", team.id)
+    kept = store.room.add_post(workshop.id, "milestone", "Family math night", "kiosk-1", team_id=team.id,
                           tags=["type:learning-at-home"])
-    hidden = store.add_post(workshop.id, "challenge", "=HYPERLINK(\"http://x\")", "kiosk-1", team_id=team.id)
-    store.vote(hidden, "kiosk-2")
+    hidden = store.room.add_post(workshop.id, "challenge", "=HYPERLINK(\"http://x\")", "kiosk-1", team_id=team.id)
+    store.room.vote(hidden, "kiosk-2")
     console.moderation.hide(hidden)
     paths = {fmt: console.exports.export(fmt) for fmt in ("csv", "json", "summary")}
     assert all(p is not None and p.exists() for p in paths.values())

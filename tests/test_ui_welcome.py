@@ -8,9 +8,9 @@ import pytest
 from conftest import edit_yaml
 
 from shine import content
-from shine.ui.course_map import CourseMap, participant_roles
-from shine.ui.definition_card import DefinitionCard
-from shine.ui.header import KeyPoints, ModuleHeader, header_html
+from shine.lessons.header import KeyPoints, ModuleHeader, header_html
+from shine.lessons.welcome.course_map import CourseMap, participant_roles
+from shine.lessons.welcome.definition_card import DefinitionCard
 
 
 def test_header_shows_what_the_content_says():

@@ -61,7 +61,7 @@ class Running:
 
     def voila(self) -> psutil.Process:
         return next(p for p in psutil.Process(self.proc.pid).children() if "voila" in " ".join(p.cmdline())
-                    or "shine.workshop" in " ".join(p.cmdline()))
+                    or "shine.room.server" in " ".join(p.cmdline()))
 
     def store(self) -> Store:
         return Store(f"sqlite:///{self.home / 'shine.db'}")
@@ -170,7 +170,7 @@ def test_shine_workshop_prints_the_addresses_the_code_the_key_and_a_qr_code(room
         assert server.url(name).startswith(f"http://127.0.0.1:{server.port}/")
     assert server.key and "▀" in text or "█" in text  # the QR code, drawn with block characters
     with server.store() as store:
-        kept = store.workshop_by_code(server.code)
+        kept = store.room.workshop_by_code(server.code)
         assert kept.setup["segments"] and server.key not in str(kept)
 
 
@@ -218,8 +218,8 @@ def test_post_on_a_kiosk_see_it_on_the_wall_upvote_and_the_console_hides_it(room
     tile.wait_for(state="detached", timeout=10_000)
     console.screenshot(path=str(artifacts_dir / "workshop-console.png"), full_page=True)
     with server.store() as store:
-        w = store.workshop_by_code(server.code)
-        hidden = [p for p in store.posts(w.id, include_hidden=True) if p.body == body]
+        w = store.room.workshop_by_code(server.code)
+        hidden = [p for p in store.room.posts(w.id, include_hidden=True) if p.body == body]
         assert hidden and hidden[0].hidden and hidden[0].votes == 1  # kept in the store, marked hidden
 
 
@@ -243,8 +243,8 @@ def test_bad_input_on_the_kiosk_gets_a_message_or_shows_as_inert_text(room, brow
     kiosk.get_by_text("does not match this workshop").wait_for(timeout=10_000)
     join(kiosk, server.code, "Windsor High School", "Windsor")
     with server.store() as store:
-        w = store.workshop_by_code(server.code)
-        before = store.count_posts(w.id)
+        w = store.room.workshop_by_code(server.code)
+        before = store.room.count_posts(w.id)
     kiosk.get_by_role("button", name="Question", exact=True).click()
     kiosk.fill(".shine-kiosk textarea", "")
     kiosk.get_by_role("button", name="Post", exact=True).click()
@@ -265,8 +265,8 @@ def test_bad_input_on_the_kiosk_gets_a_message_or_shows_as_inert_text(room, brow
         assert page.dialogs == []
         assert page.locator(".shine-tile a, .shine-other a, .shine-tile img, .shine-other img").count() == 0
     with server.store() as store:
-        assert store.count_posts(w.id) == before + len(PAYLOADS)  # nothing lost, nothing extra
-        assert {p.body for p in store.posts(w.id)} >= set(PAYLOADS)
+        assert store.room.count_posts(w.id) == before + len(PAYLOADS)  # nothing lost, nothing extra
+        assert {p.body for p in store.room.posts(w.id)} >= set(PAYLOADS)
 
 
 @pytest.mark.browser
@@ -319,9 +319,9 @@ def test_killing_the_server_and_starting_again_resumes_every_post(room, browser)
     join(kiosk, server.code, "Platt Tech", "CTHSS")
     post(kiosk, "Milestone", "Written just before the crash")
     with server.store() as store:
-        w = store.workshop_by_code(server.code)
-        before = store.count_posts(w.id)
-        visible = len(store.posts(w.id))  # the wall leaves out posts the console hid
+        w = store.room.workshop_by_code(server.code)
+        before = store.room.count_posts(w.id)
+        visible = len(store.room.posts(w.id))  # the wall leaves out posts the console hid
     voila = server.voila()
     server.proc.kill()  # no clean stop: the laptop's server just dies
     voila.kill()
@@ -336,5 +336,5 @@ def test_killing_the_server_and_starting_again_resumes_every_post(room, browser)
     count = wall.locator(".shine-wall-count")
     assert int(count.get_attribute("data-count")) == visible
     with restarted.store() as store:
-        assert store.count_posts(w.id) == before
+        assert store.room.count_posts(w.id) == before
     assert wall.get_by_text("Written just before the crash").count() == 1

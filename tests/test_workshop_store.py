@@ -10,9 +10,9 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
+from shine.room.session import open_workshop, session_setup
 from shine.store import Store, StoreInputError, hash_key, head_revision, key_matches, new_facilitator_key
 from shine.store.engine import _alembic_config
-from shine.workshop import open_workshop, session_setup
 
 
 def test_a_workshop_starts_with_the_regional_meeting_agenda_and_resumes_the_same_day(store):
@@ -33,69 +33,69 @@ def test_a_workshop_starts_with_the_regional_meeting_agenda_and_resumes_the_same
 
 
 def test_only_the_facilitator_keys_hash_is_kept(store):
-    w = store.create_workshop("Regional")
+    w = store.room.create_workshop("Regional")
     key = new_facilitator_key()
     assert len(key) == 19 and key.count("-") == 3
-    store.set_facilitator_key(w.id, key)
+    store.room.set_facilitator_key(w.id, key)
     with store.engine.connect() as conn:
         kept = conn.execute(text("SELECT key_hash FROM workshops WHERE id = :i"), {"i": w.id}).scalar()
     assert key not in kept and key.replace("-", "") not in kept
-    assert store.check_facilitator_key(w.id, key)
-    assert store.check_facilitator_key(w.id, key.lower().replace("-", " "))  # typed loosely
-    assert not store.check_facilitator_key(w.id, "")
-    assert not store.check_facilitator_key(w.id, new_facilitator_key())
-    store.set_facilitator_key(w.id, new_facilitator_key())
-    assert not store.check_facilitator_key(w.id, key), "a restart issues a new key; the old one stops working"
+    assert store.room.check_facilitator_key(w.id, key)
+    assert store.room.check_facilitator_key(w.id, key.lower().replace("-", " "))  # typed loosely
+    assert not store.room.check_facilitator_key(w.id, "")
+    assert not store.room.check_facilitator_key(w.id, new_facilitator_key())
+    store.room.set_facilitator_key(w.id, new_facilitator_key())
+    assert not store.room.check_facilitator_key(w.id, key), "a restart issues a new key; the old one stops working"
     assert not key_matches(key, None) and not key_matches(key, "garbage") and key_matches(key, hash_key(key))
 
 
 def test_segments_posting_and_teams_present(store):
-    w = store.create_workshop("Regional")
-    state = store.session_state(w.id)
+    w = store.room.create_workshop("Regional")
+    state = store.room.session_state(w.id)
     assert state.segment_id is None and state.posting_open
-    store.record_event(w.id, "start", "rm-welcome")
-    store.record_event(w.id, "close", "rm-welcome")
-    assert not store.session_state(w.id).posting_open
-    store.record_event(w.id, "start", "rm-kiosk")
-    state = store.session_state(w.id)
+    store.room.record_event(w.id, "start", "rm-welcome")
+    store.room.record_event(w.id, "close", "rm-welcome")
+    assert not store.room.session_state(w.id).posting_open
+    store.room.record_event(w.id, "start", "rm-kiosk")
+    state = store.room.session_state(w.id)
     assert state.segment_id == "rm-kiosk" and state.posting_open and state.closed_segments == {"rm-welcome"}
-    store.record_event(w.id, "open", "rm-welcome")
-    assert store.session_state(w.id).closed_segments == frozenset()
+    store.room.record_event(w.id, "open", "rm-welcome")
+    assert store.room.session_state(w.id).closed_segments == frozenset()
     with pytest.raises(StoreInputError, match="not a session action"):
-        store.record_event(w.id, "delete", "rm-kiosk")
+        store.room.record_event(w.id, "delete", "rm-kiosk")
 
-    platt = store.ensure_team("CTHSS", "Platt Tech", "high")
-    moody = store.ensure_team("Middletown", "Moody School")
-    store.join(w.id, "kiosk-a", platt.id)
-    store.join(w.id, "kiosk-a", platt.id)
-    store.join(w.id, "phone-b", platt.id)
-    store.join(w.id, "phone-c", moody.id)
-    store.add_post(w.id, "milestone", "done", "kiosk-a", team_id=platt.id)
-    present = {t.team.school: (t.devices, t.posts) for t in store.teams_present(w.id)}
+    platt = store.teams.ensure("CTHSS", "Platt Tech", "high")
+    moody = store.teams.ensure("Middletown", "Moody School")
+    store.room.join(w.id, "kiosk-a", platt.id)
+    store.room.join(w.id, "kiosk-a", platt.id)
+    store.room.join(w.id, "phone-b", platt.id)
+    store.room.join(w.id, "phone-c", moody.id)
+    store.room.add_post(w.id, "milestone", "done", "kiosk-a", team_id=platt.id)
+    present = {t.team.school: (t.devices, t.posts) for t in store.room.teams_present(w.id)}
     assert present == {"Platt Tech": (2, 1), "Moody School": (1, 0)}
 
 
 def test_the_activity_fingerprint_changes_with_everything_a_wall_shows(store):
-    w = store.create_workshop("Regional")
-    seen = [store.activity(w.id)]
-    post = store.add_post(w.id, "challenge", "few fathers come", "k1")
-    seen.append(store.activity(w.id))
-    store.vote(post, "k2")
-    seen.append(store.activity(w.id))
-    store.moderate(post, "hide")
-    seen.append(store.activity(w.id))
-    store.record_event(w.id, "start", "rm-kiosk")
-    seen.append(store.activity(w.id))
+    w = store.room.create_workshop("Regional")
+    seen = [store.room.activity(w.id)]
+    post = store.room.add_post(w.id, "challenge", "few fathers come", "k1")
+    seen.append(store.room.activity(w.id))
+    store.room.vote(post, "k2")
+    seen.append(store.room.activity(w.id))
+    store.room.moderate(post, "hide")
+    seen.append(store.room.activity(w.id))
+    store.room.record_event(w.id, "start", "rm-kiosk")
+    seen.append(store.room.activity(w.id))
     assert len(set(seen)) == len(seen)
-    assert store.activity(w.id) == seen[-1]  # nothing new, nothing changes
-    assert [a for _p, a, _r, _t in store.moderation_log(w.id)] == ["hide"]
+    assert store.room.activity(w.id) == seen[-1]  # nothing new, nothing changes
+    assert [a for _p, a, _r, _t in store.room.moderation_log(w.id)] == ["hide"]
 
 
 def test_others_posts_leave_out_my_own(store):
-    w = store.create_workshop("Regional")
-    store.add_post(w.id, "practice", "mine", "me")
-    store.add_post(w.id, "practice", "theirs", "them")
-    assert [p.body for p in store.posts(w.id, exclude_client="me")] == ["theirs"]
+    w = store.room.create_workshop("Regional")
+    store.room.add_post(w.id, "practice", "mine", "me")
+    store.room.add_post(w.id, "practice", "theirs", "them")
+    assert [p.body for p in store.room.posts(w.id, exclude_client="me")] == ["theirs"]
 
 
 def test_a_0002_database_is_upgraded_keeping_every_post(db_url):
@@ -112,16 +112,16 @@ def test_a_0002_database_is_upgraded_keeping_every_post(db_url):
     engine.dispose()
     with Store(db_url) as s:
         assert s.revision == head_revision()
-        assert s.count_posts(1) == 30 and s.workshop(1).setup is None
-        s.record_event(1, "start", "rm-welcome")
-        assert s.session_state(1).segment_id == "rm-welcome"
+        assert s.room.count_posts(1) == 30 and s.room.workshop(1).setup is None
+        s.room.record_event(1, "start", "rm-welcome")
+        assert s.room.session_state(1).segment_id == "rm-welcome"
 
 
 def test_a_kiosk_opening_an_up_to_date_store_does_not_load_alembic(tmp_path):
     """Alembic costs every kiosk kernel ~15 MiB; it is loaded only to upgrade a database."""
     url = f"sqlite:///{tmp_path / 'k.db'}"
     Store(url).close()
-    script = ("import sys; from shine.store import Store; s = Store(sys.argv[1]); s.count_posts(); "
+    script = ("import sys; from shine.store import Store; s = Store(sys.argv[1]); s.room.count_posts(); "
               "print('alembic' in sys.modules, 'pydantic' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", script, url], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -4,13 +4,35 @@ imports the building blocks from ``models``), then add one field here."""
 
 from __future__ import annotations
 
+from .models import (
+    AgendasFile,
+    DefinitionFile,
+    DistrictSupportFile,
+    DualCapacityFile,
+    ImpactFile,
+    Model,
+    ModulesFile,
+    NnpsFile,
+    PlaysFile,
+    RolesFile,
+    ScalesFile,
+    SixTypesFile,
+    SourcesFile,
+    StandardsFile,
+    StudiesFile,
+)
+from .models_cases import CasesFile, ResponsibilitiesFile
 from .models_exercises import ExercisesFile
 from .models_guides import GuidesFile
+from .models_modules import (
+    CapacityCheckFile,
+    EvaluationFile,
+    GlossaryFile,
+    HomeVisitsFile,
+    ScenariosFile,
+    SelfAssessmentFile,
+)
 from .models_plan import PlanRulesFile
-from .models_modules import CapacityCheckFile, EvaluationFile, GlossaryFile, HomeVisitsFile, ScenariosFile, SelfAssessmentFile
-from .models import (AgendasFile, CasesFile, DefinitionFile, DistrictSupportFile, DualCapacityFile, ImpactFile,
-                     Model, ModulesFile, NnpsFile, PlaysFile, ResponsibilitiesFile, RolesFile, ScalesFile,
-                     SixTypesFile, SourcesFile, StandardsFile, StudiesFile)
 
 
 class Curriculum(Model):

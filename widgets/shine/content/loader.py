@@ -7,7 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..i18n import _
+from shine.i18n import _
+
 from .check import Index, Problem, check_dir
 from .curriculum import Curriculum
 

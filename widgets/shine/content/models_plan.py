@@ -1,6 +1,6 @@
 """Models of ``plan_rules.yaml``: the checks a One-Year Action Plan must pass, as data.
 
-Each rule names one ``check`` (the code that runs it, in ``shine.plan_rules``), a severity, a
+Each rule names one ``check`` (the code that runs it, in ``shine.plan.rules``), a severity, a
 plain-language message with ``{placeholders}``, and the parameters a district may change. The
 checks are a closed list, so a misspelt check or parameter is reported by ``shine content check``
 rather than silently ignored. Several rules may use the same check with different parameters

@@ -25,7 +25,8 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
-from ..i18n import _
+from shine.i18n import _
+from shine.web.paths import shine_home
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_S = 10
@@ -46,11 +47,6 @@ class DatabaseDamagedError(StoreError):
 
 class SchemaTooNewError(StoreError):
     pass
-
-
-def shine_home() -> Path:
-    """Where Time to Shine keeps its files: ``SHINE_HOME`` or ``~/.time-to-shine``."""
-    return Path(os.environ.get("SHINE_HOME") or Path.home() / ".time-to-shine")
 
 
 def default_url() -> str:
@@ -145,7 +141,7 @@ def known_revisions() -> set[str]:
     return set(_revision_graph())
 
 
-def _damaged(engine: Engine, exc: Exception) -> DatabaseDamagedError:
+def damaged(engine: Engine, exc: Exception) -> DatabaseDamagedError:
     where = _sqlite_path(engine.url) or engine.url.render_as_string(hide_password=True)
     return DatabaseDamagedError(
         _("The database at {where} cannot be read: it is damaged or is not a Time to Shine database. "
@@ -164,10 +160,10 @@ def current_revision(engine: Engine) -> str | None:
         if "locked" in str(exc):
             raise StoreError(_("The database is busy; try again in a moment.")) from exc
         if engine.url.get_backend_name() == "sqlite":
-            raise _damaged(engine, exc) from exc
+            raise damaged(engine, exc) from exc
         raise StoreError(_("Cannot reach the database: {detail}").format(detail=str(exc).splitlines()[0])) from exc
     except DatabaseError as exc:
-        raise _damaged(engine, exc) from exc
+        raise damaged(engine, exc) from exc
 
 
 def _backup_sqlite(path: Path, revision: str) -> Path:
@@ -209,5 +205,5 @@ def upgrade(engine: Engine) -> str:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")  # re-reads the revision inside the lock
     except DatabaseError as exc:
-        raise _damaged(engine, exc) from exc
+        raise damaged(engine, exc) from exc
     return head

@@ -16,11 +16,13 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, func, insert, select, update
 
-from ..i18n import N_, _
-from .api import MAX_POST_CHARS, Store, TeamInfo, _now, clean_text
+from shine.i18n import N_, _
+
 from .engine import StoreInputError
 from .schema import PlanVersion, Team
 from .schema_visits import FollowUp, Visit, VisitNote, VisitResource
+from .teams import TeamInfo
+from .values import MAX_POST_CHARS, clean_text, now
 
 END_OF_DAY = (time(14, 0), time(17, 30))  # school lets out; teams meet before evening commitments
 MIN_MINUTES, MAX_MINUTES = 15, 120
@@ -85,7 +87,7 @@ def _clock(t: time) -> str:
 class MiniVisits:
     """The tracker over a :class:`Store`; ``today`` and the end-of-day window can be set."""
 
-    def __init__(self, store: Store, *, window: tuple[time, time] = END_OF_DAY, today: date | None = None):
+    def __init__(self, store, *, window: tuple[time, time] = END_OF_DAY, today: date | None = None):
         self.store = store
         self.window = window
         self._today = today
@@ -99,7 +101,7 @@ class MiniVisits:
     def find_school(self, district: str, school: str) -> TeamInfo:
         district = (district or "").strip()
         school = (school or "").strip()
-        teams = self.store.teams(district)
+        teams = self.store.teams.all(district)
         for team in teams:
             if team.school.casefold() == school.casefold():
                 return team
@@ -111,7 +113,7 @@ class MiniVisits:
         raise VisitRuleError(_("{school!r} is not a school of {district}.").format(school=school, district=district) + hint)
 
     def add_schools(self, district: str, schools: list[str], level: str | None = None) -> list[TeamInfo]:
-        return [self.store.ensure_team(district, s, level) for s in schools if s.strip()]
+        return [self.store.teams.ensure(district, s, level) for s in schools if s.strip()]
 
     # --- visits ---
 
@@ -137,7 +139,7 @@ class MiniVisits:
         self.check_slot(starts_at, minutes)
         items = [clean_text(a, field=N_("An agenda item"), max_chars=300) for a in agenda if a and a.strip()]
         ends_at = starts_at + timedelta(minutes=minutes)
-        with self.store._write() as conn:  # the overlap check and the insert in one transaction
+        with self.store.write() as conn:  # the overlap check and the insert in one transaction
             day = conn.execute(select(Visit.id, Visit.team_id, Visit.starts_at, Visit.minutes).where(
                 func.lower(Visit.leader) == leader.lower(), Visit.status != "cancelled",
                 Visit.starts_at >= starts_at - timedelta(minutes=MAX_MINUTES), Visit.starts_at < ends_at)).all()
@@ -149,12 +151,12 @@ class MiniVisits:
                         end=_clock((other.starts_at + timedelta(minutes=other.minutes)).time())))
             return conn.execute(insert(Visit).values(
                 team_id=team.id, leader=leader, starts_at=starts_at, minutes=minutes, agenda=items,
-                status="scheduled", created_at=_now()).returning(Visit.id)).scalar_one()
+                status="scheduled", created_at=now()).returning(Visit.id)).scalar_one()
 
     def set_status(self, visit_id: int, status: str) -> None:
         if status not in STATUSES:
             raise VisitRuleError(_("A visit is scheduled, held or cancelled."))
-        with self.store._write() as conn:
+        with self.store.write() as conn:
             starts_at = conn.execute(select(Visit.starts_at).where(Visit.id == visit_id)).scalar()
             if starts_at is None:
                 raise VisitRuleError(_("There is no visit number {id}.").format(id=visit_id))
@@ -166,8 +168,8 @@ class MiniVisits:
     def add_note(self, visit_id: int, text: str) -> None:
         body = clean_text(text, field=N_("The note"), max_chars=MAX_POST_CHARS * 5)
         self._visit_exists(visit_id)
-        with self.store._write() as conn:
-            conn.execute(insert(VisitNote).values(visit_id=visit_id, body=body, created_at=_now()))
+        with self.store.write() as conn:
+            conn.execute(insert(VisitNote).values(visit_id=visit_id, body=body, created_at=now()))
 
     def add_followup(self, visit_id: int, task: str, owner: str, due_on: date) -> int:
         task = clean_text(task, field=N_("The follow-up"), max_chars=MAX_POST_CHARS)
@@ -178,24 +180,24 @@ class MiniVisits:
             raise VisitRuleError(_("The due date {due} is already past; choose today or a later day.").format(
                 due=due_on.isoformat()))
         self._visit_exists(visit_id)
-        with self.store._write() as conn:
+        with self.store.write() as conn:
             return conn.execute(insert(FollowUp).values(visit_id=visit_id, task=task, owner=owner, due_on=due_on,
-                                                        created_at=_now()).returning(FollowUp.id)).scalar_one()
+                                                        created_at=now()).returning(FollowUp.id)).scalar_one()
 
     def complete_followup(self, followup_id: int) -> None:
-        with self.store._write() as conn:
+        with self.store.write() as conn:
             conn.execute(update(FollowUp).where(FollowUp.id == followup_id, FollowUp.done_at.is_(None))
-                         .values(done_at=_now()))
+                         .values(done_at=now()))
 
     def add_resource(self, visit_id: int, title: str, link: str | None = None) -> None:
         title = clean_text(title, field=N_("The resource"), max_chars=300)
         link = clean_text(link, field=N_("The link"), max_chars=500, required=False)
         self._visit_exists(visit_id)
-        with self.store._write() as conn:
-            conn.execute(insert(VisitResource).values(visit_id=visit_id, title=title, link=link, created_at=_now()))
+        with self.store.write() as conn:
+            conn.execute(insert(VisitResource).values(visit_id=visit_id, title=title, link=link, created_at=now()))
 
     def _visit_exists(self, visit_id: int) -> None:
-        with self.store._read() as conn:
+        with self.store.read() as conn:
             if conn.execute(select(Visit.id).where(Visit.id == visit_id)).scalar() is None:
                 raise VisitRuleError(_("There is no visit number {id}.").format(id=visit_id))
 
@@ -207,7 +209,7 @@ class MiniVisits:
             query = query.where(Team.district == district)
         if team_id is not None:
             query = query.where(Visit.team_id == team_id)
-        with self.store._read() as conn:
+        with self.store.read() as conn:
             rows = conn.execute(query).all()
             ids = [r.id for r in rows]
             notes, follow, res = {}, {}, {}
@@ -233,7 +235,7 @@ class MiniVisits:
         teams = select(Team.id, Team.district, Team.school).order_by(Team.district, Team.school)
         if district:
             teams = teams.where(Team.district == district)
-        with self.store._read() as conn:
+        with self.store.read() as conn:
             rows = {t.id: BoardRow(t.id, t.district, t.school) for t in conn.execute(teams)}
             held = (select(Visit.team_id, func.max(Visit.starts_at), func.count(Visit.id))
                     .where(Visit.status == "held").group_by(Visit.team_id))

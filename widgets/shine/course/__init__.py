@@ -1,0 +1,2 @@
+"""Exercises and grading: exercises generated from content, the nbgrader grading pipeline, the
+report, and the exercise form participants answer with."""

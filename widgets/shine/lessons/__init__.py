@@ -1,0 +1,1 @@
+"""The modules' interactive pieces (sorts, steppers, explorers, calculators), one folder per module."""

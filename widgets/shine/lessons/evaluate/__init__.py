@@ -1,0 +1,1 @@
+"""Module 7: activity evaluation, program review, the Mini Visit agenda and the share-out card."""

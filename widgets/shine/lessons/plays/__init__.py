@@ -1,0 +1,1 @@
+"""Module 5: the plays, the home-visit coverage calculator and the community asset map."""

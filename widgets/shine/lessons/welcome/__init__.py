@@ -1,0 +1,1 @@
+"""Module 0: the course map and the definition card."""

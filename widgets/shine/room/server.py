@@ -1,0 +1,240 @@
+"""Starting Voila for a session: the curriculum's notebooks as pages with no code showing.
+
+Voila always runs standalone (as a JupyterLab extension it would let a browser run code), with
+tracebacks hidden and idle kernels culled.
+
+Voila's kernel leak (voila#1458): a page opened straight at ``/voila/render/...`` never gets the
+``_xsrf`` cookie that its tab-close beacon must send, so the beacon is refused and the kernel
+lives on until culled. Every server started here runs Voila through :func:`voila_main`, whose page
+handler hands out the cookie with the page, so closing a kiosk tab frees its kernel at once;
+culling stays as the safety net for tabs that crash or phones that go to sleep.
+
+``shine serve`` runs it on the modules; ``shine workshop`` (:mod:`shine.room.session`) adds a
+live session on top.
+
+This module is also the main module of every server it starts (``python -m shine.room.server``),
+so importing it only defines things: the fork server behind :mod:`shine.room.kernels` imports it
+in every kernel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from shine import upstream
+from shine.i18n import _
+from shine.web.paths import modules_dir, shine_home
+
+from .kernels import PROVISIONER_NAME, server_processes
+
+CULL_IDLE_S = 600   # a participant reading a page for ten minutes keeps their kernel
+CULL_INTERVAL_S = 60
+KERNEL_EXIT_S = 10  # after Voila has stopped, how long its kernels get to finish exiting
+# A taken kernel is replaced this long after: while a room is arriving and starting to post, the
+# laptop serves its pages first and preheats their replacements after (replacing each 10 s after
+# it was taken put the preheating in the middle of a ten-second arrival, measured). Anyone
+# arriving while the pool is empty gets a kernel started for their page, a few seconds slower.
+FILL_DELAY_S = 30.0
+IOPUB_TIMEOUT_S = 60
+UNUSED_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "jupyterlab_pygments",
+                     "@voila-dashboards/jupyterlab-preview"]
+_RUNNING = re.compile(r"Voil[àa] is running at:\s*$")
+
+
+def lan_address() -> str:
+    """This machine's address on the room's network (no packet leaves the machine)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # TEST-NET address: only picks the outgoing interface
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def voila_main(argv: list[str] | None = None) -> None:
+    """Run Voila with this project's patches (``shine.upstream``): the tab-close cookie
+    (voila#1458), templates compiled once per server, and pages without MathJax."""
+    from traitlets.config import Config
+    from voila.app import Voila
+
+    upstream.voila_sets_xsrf_cookie()
+    upstream.share_compiled_templates()
+    # Started from a background job, SIGINT arrives ignored; Voila must still stop on it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    sys.argv = ["voila", *(sys.argv[1:] if argv is None else argv)]
+    config = Config()
+    config.VoilaConfiguration.page_config_hook = upstream.no_mathjax_page_config
+    Voila.launch_instance(config=config)
+
+
+def voila_command(notebooks: Path, *, port: int, lan: bool, extra: list[str] | None = None,
+                  cull_idle: int = CULL_IDLE_S, cull_interval: int = CULL_INTERVAL_S) -> list[str]:
+    return [
+        sys.executable, "-m", "shine.room.server", str(notebooks),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={'0.0.0.0' if lan else '127.0.0.1'}",
+        "--show_tracebacks=False",
+        "--strip_sources=True",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+        f"--MappingKernelManager.cull_interval={cull_interval}",
+        f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER_NAME}",
+        # A page's output arrives after its cell finishes; nbclient waits 4 s for it and then
+        # renders the page empty (for good). While a room's worth of kernels is being preheated
+        # the laptop is busy, so it waits longer: a late page beats a blank one.
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
+        "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|gif|svg|css)']",
+        # Lab extensions a page has no use for (each is more JavaScript for every phone to load).
+        f"--VoilaConfiguration.extension_denylist={json.dumps(UNUSED_EXTENSIONS)}",
+        *(extra or []),
+    ]
+
+
+def pool_settings(pools: dict[str, int], *, fill_delay: float = FILL_DELAY_S) -> list[str]:
+    """Voila options for preheated kernels: ``pools`` maps a notebook to its pool size.
+
+    Every other notebook gets no pool (its kernel starts when the page is opened): the wall and
+    the console are opened once or twice, and an idle preheated wall would poll the store for
+    nobody.
+    """
+    config = {name: {"pool_size": size} for name, size in pools.items()}
+    config["default"] = {"pool_size": 0}
+    return [
+        "--preheat_kernel=True",
+        f"--VoilaKernelManager.kernel_pools_config={json.dumps(config)}",
+        f"--VoilaKernelManager.fill_delay={fill_delay}",
+    ]
+
+
+@dataclass
+class Server:
+    """A running Voila; ``url`` is what a person opens."""
+
+    process: subprocess.Popen
+    url: str
+    log_path: Path
+    lines: list[str] = field(default_factory=list)
+
+    def stop(self, timeout: float = 20) -> int:
+        """Stop Voila and wait until its kernels have gone too (the port and memory are free)."""
+        if self.process.poll() is None:
+            kernels = server_processes(self.process.pid)
+            self.process.send_signal(signal.SIGINT)  # Voila shuts its kernels down on SIGINT
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.terminate()
+                self.process.wait(5)
+            # A kernel Voila has shut down may still be exiting, and one it was starting when
+            # asked to stop may not have been told; neither outlives the server.
+            _, left = psutil.wait_procs(kernels, timeout=KERNEL_EXIT_S)
+            for proc in left:
+                with contextlib.suppress(psutil.Error):
+                    proc.kill()
+            psutil.wait_procs(left, timeout=5)
+        return self.process.returncode
+
+
+def start(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False, startup_timeout: float = 60,
+          extra: list[str] | None = None, env: dict[str, str] | None = None, cull_idle: int = CULL_IDLE_S,
+          cull_interval: int = CULL_INTERVAL_S) -> Server:
+    notebooks = Path(notebooks or modules_dir())
+    if not notebooks.is_dir():
+        raise FileNotFoundError(_("There is no folder of notebooks at {path}.").format(path=notebooks))
+    log_dir = shine_home() / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / "voila.log"
+    env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
+    command = voila_command(notebooks, port=port, lan=lan, extra=extra, cull_idle=cull_idle,
+                            cull_interval=cull_interval)
+    proc = subprocess.Popen(command, cwd=notebooks, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, bufsize=1, start_new_session=True)
+    server = Server(proc, "", log_path)
+    found = threading.Event()
+
+    def pump():  # keep Voila's log in a file; spot the line that says where it listens
+        saw_banner = False
+        with log_path.open("a", encoding="utf-8") as log:
+            for line in proc.stdout:
+                log.write(line)
+                log.flush()
+                server.lines.append(line)
+                del server.lines[:-500]  # a long session logs a lot; keep the recent lines
+                if saw_banner and not server.url and line.strip().startswith("http"):
+                    server.url = line.strip()
+                    found.set()
+                saw_banner = saw_banner or bool(_RUNNING.search(line.strip()))
+        found.set()
+
+    threading.Thread(target=pump, daemon=True).start()
+    found.wait(startup_timeout)
+    if not server.url:
+        server.stop()
+        tail = "".join(server.lines[-15:])
+        raise RuntimeError(_("Voila did not start. Its last words were:\n{tail}").format(tail=tail))
+    if lan:
+        server.url = server.url.replace("localhost", lan_address()).replace("127.0.0.1", lan_address())
+    return server
+
+
+def port_is_free(port: int, lan: bool) -> bool:
+    with socket.socket() as s:
+        # As the server will: connections of a server just stopped (TIME_WAIT) do not block it.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("0.0.0.0" if lan else "127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def wait_for_stop(server: Server) -> bool:
+    """Block until Ctrl-C, SIGTERM, the terminal closing or Voila exiting; True when asked to stop.
+
+    Voila runs in its own session (so a stray Ctrl-C reaches it only through us); closing the
+    trainer's terminal window (SIGHUP) must therefore stop it too, or it would keep the port."""
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)):
+        if sig is not None:
+            signal.signal(sig, lambda *_a: stopping.set())
+    try:
+        while server.process.poll() is None and not stopping.is_set():
+            time.sleep(0.3)
+    except KeyboardInterrupt:
+        stopping.set()
+    return stopping.is_set()
+
+
+def serve(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False) -> int:
+    """Run until Ctrl-C: print the address, then wait."""
+    server = start(notebooks, port=port, lan=lan)
+    print(_("Time to Shine is ready. Open this address in a browser:"), flush=True)
+    print(f"\n    {server.url}\n", flush=True)
+    if lan:
+        print(_("Anyone on this network can open it. Voila's log: {log}").format(log=server.log_path), flush=True)
+    else:
+        print(_("Only this computer can open it (add --lan for the room's network). Voila's log: {log}").format(
+            log=server.log_path), flush=True)
+    print(_("Press Ctrl-C to stop."), flush=True)
+    asked = wait_for_stop(server)
+    print(_("Stopping... (participants' work is already saved)"), flush=True)
+    code = server.stop()
+    print(_("Stopped."), flush=True)
+    return 0 if asked or code in (0, -signal.SIGINT, 130) else code
+
+
+if __name__ == "__main__":
+    voila_main()

@@ -1,0 +1,1 @@
+"""The live session's pages: kiosk, wall, facilitator console and their parts."""

@@ -1,0 +1,327 @@
+"""The kiosk: join a workshop with its code, pick the school, post, say "me too".
+
+Made for a phone 360 px wide or a tablet on a stand: one column, big touch targets, plain
+words. Kiosk mode: after a post the form empties for the next person, and a kiosk left alone
+goes back to the start (choosing the school). Every screen after the first is built only when
+it is first needed, so the page a participant opens is small and its kernel stays light (no
+curriculum models, no charts: the tag labels come with the workshop from the store).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Callable
+
+import ipywidgets as widgets
+
+from shine.i18n import _, ngettext
+from shine.store import POST_KINDS, PostView, Store, StoreError, StoreInputError
+from shine.web.html import esc
+
+from ..live import repeat, workshop_id_from_env
+
+IDLE_SECONDS = 120
+OTHERS_SHOWN = 6
+MAX_CODE_CHARS = 12
+NEW_TEAM = "new"
+
+CSS = """
+<style>
+.shine-kiosk { max-width: 36rem; width: 100%; box-sizing: border-box;
+               font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933; }
+.shine-kiosk .widget-html-content, .shine-kiosk .widget-label { font-size: 1.1rem; line-height: 1.45; }
+.shine-kiosk h2 { font-size: 1.5rem; margin: 0.3rem 0 0.4rem; }
+.shine-kiosk button, .shine-kiosk input, .shine-kiosk select, .shine-kiosk textarea { font-size: 1.15rem !important; }
+.shine-kiosk .widget-text, .shine-kiosk .widget-textarea, .shine-kiosk .widget-dropdown, .shine-kiosk .shine-wide {
+    width: auto !important; max-width: 100%; box-sizing: border-box; margin-left: 0; margin-right: 0; }
+.shine-kiosk button { min-height: 3rem; }
+.shine-kiosk input, .shine-kiosk select { min-height: 2.8rem; }
+.shine-kiosk textarea { min-height: 7rem; }
+.shine-kiosk .widget-toggle-buttons .widget-toggle-button, .shine-kiosk .shine-wrap button { min-height: 3rem;
+    margin: 0.15rem; width: auto !important; padding: 0 0.9rem; }
+.shine-kiosk button.mod-active { background: #1864ab; color: #fff; font-weight: 700; }
+.shine-kiosk .shine-wrap, .shine-kiosk .widget-toggle-buttons { display: flex; flex-wrap: wrap; }
+.shine-kiosk .shine-ok { background: #e6f4ea; border-left: 6px solid #2b8a3e; padding: 0.5rem 0.8rem; }
+.shine-kiosk .shine-problem { background: #fff4e5; border-left: 6px solid #c2410c; padding: 0.5rem 0.8rem; }
+.shine-kiosk .shine-other { border-bottom: 1px solid #d9e2ec; padding: 0.3rem 0; overflow-wrap: anywhere; }
+.shine-kiosk .shine-kind { font-weight: 600; }
+</style>
+"""
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        "milestone": _("Milestone"),
+        "challenge": _("Challenge"),
+        "practice": _("Practice to share"),
+        "question": _("Question"),
+    }
+
+
+def _message(kind: str, text: str) -> str:
+    """A confirmation (``ok``) or a problem, as a role=status box screen readers announce."""
+    return f'<div class="shine-{kind}" role="status">{esc(text)}</div>'
+
+
+def _button(label: str, style: str = "") -> widgets.Button:
+    button = widgets.Button(description=label, button_style=style)
+    button.add_class("shine-wide")
+    return button
+
+
+class Kiosk(widgets.VBox):
+    """``Kiosk()`` serves the workshop that ``shine workshop`` started (``SHINE_WORKSHOP``)."""
+
+    def __init__(self, store: Store | None = None, workshop_id: int | None = None, *,
+                 idle_seconds: float = IDLE_SECONDS, clock: Callable[[], float] = time.monotonic):
+        self.store = store or Store()
+        self.expected_workshop = workshop_id if workshop_id is not None else workshop_id_from_env()
+        self.client_id = "kiosk-" + secrets.token_hex(6)
+        self.idle_seconds = idle_seconds
+        self.clock = clock
+        self.last_activity = clock()
+        self.workshop = None
+        self.team = None
+        self.setup: dict = {}
+        self._team_screen: widgets.VBox | None = None
+        self._post_screen: widgets.VBox | None = None
+
+        self.code = widgets.Text(placeholder=_("Join code, e.g. K7QH2M"))
+        self.join_button = _button(_("Join"), "primary")
+        self.join_message = widgets.HTML()
+        self.join_button.on_click(self._join)
+        self.join_screen = widgets.VBox([
+            widgets.HTML("<h2>" + esc(_("Join the workshop")) + "</h2><p>"
+                         + esc(_("Type the code shown on the wall.")) + "</p>"),
+            self.code, self.join_button, self.join_message,
+        ])
+        self.style = widgets.HTML(CSS)  # stays on the page while the screens change below it
+        super().__init__([self.style, self.join_screen], layout=widgets.Layout(width="100%"))
+        self.add_class("shine-kiosk")
+        self._idle_task = repeat(5, self.check_idle)
+
+    # --- moving between screens ------------------------------------------------------------------
+
+    def touch(self) -> None:
+        self.last_activity = self.clock()
+
+    def _show(self, screen: widgets.Widget) -> None:
+        self.children = [self.style, screen]
+
+    @property
+    def screen(self) -> str:
+        shown = self.children[1]
+        if shown is self.join_screen:
+            return "join"
+        return "team" if shown is self._team_screen else "post"
+
+    def check_idle(self) -> bool:
+        """Back to the start when nobody has touched the kiosk for a while; True when it went back."""
+        if self.clock() - self.last_activity < self.idle_seconds or self.screen == "join":
+            return False
+        if self.workshop is None or self.screen == "team":
+            return False
+        self.team = None
+        self._reset_form()
+        self._show_team_screen()
+        self.team_message.value = _message("ok", _("Welcome! Choose your school to start."))
+        return True
+
+    # --- 1. join ---------------------------------------------------------------------------------
+
+    def _join(self, _button=None) -> None:
+        self.touch()
+        code = (self.code.value or "").strip()
+        if not code:
+            self.join_message.value = _message("problem", _("Please type the join code first."))
+            return
+        if len(code) > MAX_CODE_CHARS or not code.isalnum():
+            self.join_message.value = _message(
+                "problem", _("A join code is six letters and numbers, like K7QH2M. Please check it on the wall."))
+            return
+        try:
+            workshop = self.store.room.workshop_by_code(code)
+        except StoreError as exc:
+            self.join_message.value = _message("problem", str(exc))
+            return
+        if workshop is None or (self.expected_workshop is not None and workshop.id != self.expected_workshop):
+            self.join_message.value = _message(
+                "problem", _("That code does not match this workshop. Please check the code on the wall."))
+            return
+        self.workshop = workshop
+        self.setup = workshop.setup or {}
+        self.join_message.value = ""
+        self._show_team_screen()
+
+    # --- 2. team -------------------------------------------------------------------------------
+
+    def _build_team_screen(self) -> None:
+        self.team_choice = widgets.Dropdown()
+        self.district = widgets.Text(placeholder=_("District, e.g. Groton"))
+        self.school = widgets.Text(placeholder=_("School name"))
+        self.new_team = widgets.VBox([self.district, self.school], layout=widgets.Layout(display="none"))
+        self.team_button = _button(_("Continue"), "primary")
+        self.team_message = widgets.HTML()
+        self.team_choice.observe(self._team_choice_changed, names="value")
+        self.team_button.on_click(self._choose_team)
+        title = widgets.HTML("<h2>" + esc(self.workshop.name) + "</h2><p>"
+                             + esc(_("Which school are you posting for?")) + "</p>")
+        self._team_screen = widgets.VBox([title, self.team_choice, self.new_team, self.team_button,
+                                          self.team_message])
+
+    def _show_team_screen(self) -> None:
+        if self._team_screen is None:
+            self._build_team_screen()
+        teams = self.store.teams.all()
+        options = [(_("Choose your school…"), "")]
+        options += [(f"{t.school} ({t.district})", t.id) for t in teams]
+        options.append((_("My school is not in the list"), NEW_TEAM))
+        self.team_choice.options = options
+        self.team_choice.value = ""
+        self.team_message.value = ""
+        self._show(self._team_screen)
+
+    def _team_choice_changed(self, change) -> None:
+        self.touch()
+        self.new_team.layout.display = "flex" if change["new"] == NEW_TEAM else "none"
+
+    def _choose_team(self, _button=None) -> None:
+        self.touch()
+        choice = self.team_choice.value
+        try:
+            if not choice:
+                raise StoreInputError(_("Please choose your school from the list."))
+            if choice == NEW_TEAM:
+                team = self.store.teams.ensure(self.district.value, self.school.value)
+            else:
+                team = next(t for t in self.store.teams.all() if t.id == choice)
+            self.store.room.join(self.workshop.id, self.client_id, team.id)
+        except StoreError as exc:
+            self.team_message.value = _message("problem", str(exc))
+            return
+        self.team = team
+        self.district.value = self.school.value = ""
+        self._show_post_screen()
+
+    # --- 3. post --------------------------------------------------------------------------------
+
+    def _build_post_screen(self) -> None:
+        labels = kind_labels()
+        self.heading = widgets.HTML()
+        self.change_team = _button(_("Not your school? Change"))
+        self.change_team.on_click(lambda _b: (self.touch(), self._show_team_screen()))
+        self.kind = widgets.ToggleButtons(options=[(labels[k], k) for k in POST_KINDS], value=None)
+        self.body = widgets.Textarea(placeholder=_("Write your post here: what happened, what you need, "
+                                                   "what worked."))
+        self.tag_buttons = {}
+        groups = []
+        for group, title in (("type", _("Type of involvement")), ("standard", _("Standard"))):
+            buttons = [widgets.ToggleButton(description=t["label"], value=False, tooltip=t["label"])
+                       for t in self.setup.get("tags", []) if t.get("group") == group]
+            for button, tag in zip(buttons, [t for t in self.setup.get("tags", []) if t.get("group") == group]):
+                self.tag_buttons[tag["id"]] = button
+                button.observe(lambda _c: self.touch(), names="value")
+            if buttons:
+                box = widgets.Box(buttons)
+                box.add_class("shine-wrap")
+                groups += [widgets.HTML("<p>" + esc(title) + "</p>"), box]
+        self.post_button = _button(_("Post"), "success")
+        self.post_message = widgets.HTML()
+        self.kind.observe(lambda _c: self.touch(), names="value")
+        self.body.observe(lambda _c: self.touch(), names="value")
+        self.post_button.on_click(self._post)
+        self.others_title = widgets.HTML("<h2>" + esc(_("Others' posts")) + "</h2><p>"
+                                         + esc(_("Tap “Me too” when it is true for your school as well.")) + "</p>")
+        self.other_rows = []
+        for _i in range(OTHERS_SHOWN):
+            text, button = widgets.HTML(), _button("")
+            button.on_click(self._vote)
+            row = widgets.VBox([text, button], layout=widgets.Layout(display="none"))
+            row.add_class("shine-other")
+            self.other_rows.append((row, text, button))
+        self.refresh_button = _button(_("Show the newest posts"))
+        self.refresh_button.on_click(lambda _b: (self.touch(), self.refresh_others()))
+        self.vote_message = widgets.HTML()
+        self._post_screen = widgets.VBox(
+            [self.heading, self.change_team, widgets.HTML("<p>" + esc(_("What are you posting?")) + "</p>"),
+             self.kind, self.body, *groups, self.post_button, self.post_message, self.others_title,
+             self.vote_message, *[r[0] for r in self.other_rows], self.refresh_button])
+
+    def _show_post_screen(self) -> None:
+        if self._post_screen is None:
+            self._build_post_screen()
+        self.heading.value = "<h2>" + esc(_("Posting for {school}").format(school=self.team.school)) + "</h2>"
+        self.post_message.value = ""
+        self.refresh_others()
+        self._show(self._post_screen)
+
+    def _reset_form(self) -> None:
+        if self._post_screen is None:
+            return
+        self.kind.value = None
+        self.body.value = ""
+        for button in self.tag_buttons.values():
+            button.value = False
+
+    def _post(self, _button=None) -> None:
+        self.touch()
+        if self.kind.value is None:
+            self.post_message.value = _message(
+                "problem", _("Choose what you are posting: a milestone, a challenge, a practice or a question."))
+            return
+        tags = [tag for tag, button in self.tag_buttons.items() if button.value]
+        try:
+            state = self.store.room.session_state(self.workshop.id)
+            if not state.posting_open:
+                self.post_message.value = _message(
+                    "problem", _("Posting is paused for this part of the agenda. Your text is still here; "
+                                 "post it when the facilitator opens posting again."))
+                return
+            self.store.room.add_post(self.workshop.id, self.kind.value, self.body.value, self.client_id,
+                                team_id=self.team.id, tags=tags, segment_id=state.segment_id)
+        except StoreError as exc:
+            self.post_message.value = _message("problem", str(exc))
+            return
+        self._reset_form()
+        self.post_message.value = _message(
+            "ok", _("Posted! It is on the wall now. The form is empty again for the next post."))
+        self.refresh_others()
+
+    # --- 4. me too --------------------------------------------------------------------------------
+
+    def refresh_others(self) -> None:
+        try:
+            posts = self.store.room.posts(self.workshop.id, limit=OTHERS_SHOWN, exclude_client=self.client_id)
+        except StoreError as exc:
+            self.vote_message.value = _message("problem", str(exc))
+            return
+        labels = kind_labels()
+        self._shown_posts: list[PostView] = posts
+        for i, (row, text, button) in enumerate(self.other_rows):
+            if i >= len(posts):
+                row.layout.display = "none"
+                continue
+            post = posts[i]
+            where = post.school or _("a team")
+            text.value = (f'<span class="shine-kind">{esc(labels.get(post.kind, post.kind))}</span> · '
+                          f"{esc(where)}<br>{esc(post.body)}")
+            button.description = ngettext("Me too ({n})", "Me too ({n})", post.votes).format(n=post.votes)
+            button.disabled = False
+            row.layout.display = "flex"
+
+    def _vote(self, button: widgets.Button) -> None:
+        self.touch()
+        index = next(i for i, row in enumerate(self.other_rows) if row[2] is button)
+        post = self._shown_posts[index]
+        try:
+            counted = self.store.room.vote(post.id, self.client_id)
+        except StoreError as exc:
+            self.vote_message.value = _message("problem", str(exc))
+            return
+        button.disabled = True
+        if counted:
+            button.description = ngettext("Me too ({n})", "Me too ({n})", post.votes + 1).format(n=post.votes + 1)
+            self.vote_message.value = _message("ok", _("Thank you: your “me too” is counted."))
+        else:
+            self.vote_message.value = _message("ok", _("You already said “me too” to this post; it counts once."))

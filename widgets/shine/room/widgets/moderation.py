@@ -1,0 +1,71 @@
+"""Moderation for the facilitator: the newest posts, each with Hide / Show. Hiding takes a post
+off the wall and the kiosks but keeps it in the store (and in the export), marked hidden."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from shine.i18n import _, ngettext
+from shine.store import PostView, Store, StoreError
+from shine.web.html import esc
+
+ROWS = 15
+
+
+class ModerationList(widgets.VBox):
+    def __init__(self, store: Store, workshop_id: int, *, rows: int = ROWS):
+        self.store = store
+        self.workshop_id = workshop_id
+        self.shown: list[PostView] = []
+        self.message = widgets.HTML()
+        self.rows = []
+        for _i in range(rows):
+            text = widgets.HTML(layout=widgets.Layout(width="100%"))
+            button = widgets.Button(layout=widgets.Layout(width="7rem", flex="0 0 auto"))
+            button.on_click(self._toggle)
+            self.rows.append((widgets.HBox([button, text], layout=widgets.Layout(display="none")), text, button))
+        self.refresh_button = widgets.Button(description=_("Refresh"), icon="refresh")
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        title = widgets.HTML("<h3>" + esc(_("Posts (newest first)")) + "</h3>")
+        super().__init__([title, self.refresh_button, self.message, *[r[0] for r in self.rows]])
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            self.shown = self.store.room.posts(self.workshop_id, include_hidden=True, limit=len(self.rows))
+        except StoreError as exc:
+            self.message.value = f'<p role="status">{esc(str(exc))}</p>'
+            return
+        for i, (box, text, button) in enumerate(self.rows):
+            if i >= len(self.shown):
+                box.layout.display = "none"
+                continue
+            post = self.shown[i]
+            votes = ngettext("{n} me too", "{n} me too", post.votes).format(n=post.votes)
+            state = _("HIDDEN") + " · " if post.hidden else ""
+            where = post.school or _("a team")
+            text.value = (f'<span data-post-id="{post.id}">{esc(state)}<b>{esc(post.kind)}</b> · '
+                          f"{esc(where)} · {esc(votes)}<br>{esc(post.body[:300])}</span>")
+            button.description = _("Show") if post.hidden else _("Hide")
+            button.button_style = "" if post.hidden else "danger"
+            box.layout.display = "flex"
+
+    def hide(self, post_id: int) -> None:
+        self._moderate(post_id, "hide")
+
+    def show(self, post_id: int) -> None:
+        self._moderate(post_id, "show")
+
+    def _toggle(self, button: widgets.Button) -> None:
+        index = next(i for i, row in enumerate(self.rows) if row[2] is button)
+        post = self.shown[index]
+        self._moderate(post.id, "show" if post.hidden else "hide")
+
+    def _moderate(self, post_id: int, action: str) -> None:
+        try:
+            self.store.room.moderate(post_id, action, _("by the facilitator"))
+        except StoreError as exc:
+            self.message.value = f'<p role="status">{esc(str(exc))}</p>'
+            return
+        self.message.value = ""
+        self.refresh()

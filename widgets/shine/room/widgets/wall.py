@@ -1,0 +1,228 @@
+"""The live wall for the projector: newest posts as tiles, milestones celebrated, the challenges
+most teams share ranked by "me too", and charts of posts by type / standard and by school.
+
+It updates itself: a background task asks the store every quarter second for a four-number
+fingerprint of the workshop (newest post, vote, moderation and facilitator event) and redraws
+only when that changes; new posts alone are fetched incrementally. Charts (matplotlib, imported
+only here and only when first drawn) are redrawn at most every few seconds.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+from collections import Counter
+from typing import Callable
+
+import ipywidgets as widgets
+
+from shine.i18n import _, ngettext
+from shine.store import PostView, Store
+from shine.web.html import esc
+
+from ..live import kiosk_url_from_env, repeat, workshop_id_from_env
+from .kiosk import kind_labels
+
+POLL_SECONDS = 0.25
+CHART_SECONDS = 5.0
+TILES = 12
+TOP_CHALLENGES = 5
+CHART_BARS = 8
+
+CSS = """
+<style>
+.shine-wall, .shine-wall .widget-html-content { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+              color: #111827; font-size: 22px; line-height: 1.35; }
+.shine-wall { width: 100%; }
+.shine-wall h1 { font-size: 2.2rem; margin: 0.2rem 0; }
+.shine-wall h2 { font-size: 1.6rem; margin: 0.8rem 0 0.4rem; }
+.shine-wall .shine-top { display: flex; gap: 2rem; align-items: flex-start; flex-wrap: wrap;
+                         justify-content: space-between; }
+.shine-wall .shine-meta { font-size: 0.8em; color: #3e4c59; }
+.shine-wall .shine-code { font-size: 2.4rem; font-weight: 800; letter-spacing: 0.15em;
+                          background: #111827; color: #fff; padding: 0.1rem 0.8rem; border-radius: 8px; }
+.shine-wall .shine-count { font-size: 1.5rem; font-weight: 700; }
+.shine-wall .shine-tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: 0.8rem; }
+.shine-wall .shine-tile { border: 3px solid #9aa5b1; border-radius: 10px; padding: 0.6rem 0.8rem; background: #fff;
+                          overflow-wrap: anywhere; }
+.shine-wall .shine-body { white-space: pre-wrap; }
+.shine-wall .shine-tile .shine-meta { font-size: 0.85em; color: #3e4c59; white-space: normal; }
+.shine-wall .shine-tile.shine-milestone { border: 5px double #b7791f; background: #fff8e1; }
+.shine-wall .shine-badge { font-weight: 800; text-transform: uppercase; font-size: 0.8em; letter-spacing: 0.05em; }
+.shine-wall ol.shine-ranked li { margin: 0.3rem 0; overflow-wrap: anywhere; }
+.shine-wall .shine-votes { font-weight: 800; }
+.shine-wall .shine-empty { color: #3e4c59; font-style: italic; }
+.shine-wall img.shine-chart { max-width: 100%; height: auto; }
+</style>
+"""
+
+
+def qr_svg(url: str) -> str:
+    """A QR code for the kiosk address, drawn by us (no user text in it)."""
+    import segno
+
+    return segno.make(url, error="m").svg_inline(scale=5, dark="#111827", light="#ffffff")
+
+
+class Wall(widgets.VBox):
+    """``Wall()`` shows the workshop that ``shine workshop`` serves and keeps itself up to date."""
+
+    def __init__(self, store: Store | None = None, workshop_id: int | None = None, *,
+                 poll_seconds: float = POLL_SECONDS, chart_seconds: float = CHART_SECONDS,
+                 kiosk_url: str | None = None, clock: Callable[[], float] = time.monotonic):
+        self.store = store or Store()
+        self.workshop_id = workshop_id if workshop_id is not None else workshop_id_from_env()
+        self.kiosk_url = kiosk_url or kiosk_url_from_env()
+        self.chart_seconds = chart_seconds
+        self.clock = clock
+        self.header = widgets.HTML()
+        self.tiles = widgets.HTML()
+        self.challenges = widgets.HTML()
+        self.chart = widgets.HTML()
+        self.posts: dict[int, PostView] = {}
+        self.fingerprint: tuple | None = None
+        self.chart_drawn_at: float | None = None
+        self.chart_stale = False
+        self.workshop = None
+        super().__init__([self.header, self.tiles, self.challenges, self.chart], layout=widgets.Layout(width="100%"))
+        self.add_class("shine-wall")
+        if self.workshop_id is None:
+            self.header.value = CSS + "<h1>" + esc(_("No workshop is running. Start one with: shine workshop")) + "</h1>"
+            self._task = None
+            return
+        self.workshop = self.store.room.workshop(self.workshop_id)
+        self.refresh()
+        self._task = repeat(poll_seconds, self.refresh)
+
+    @property
+    def count(self) -> int:
+        return len(self.posts)
+
+    def refresh(self) -> bool:
+        """One poll: redraw when anything changed; True when it did."""
+        fingerprint = self.store.room.activity(self.workshop_id)
+        if fingerprint != self.fingerprint:
+            self._load(fingerprint)
+            self._draw()
+            self.fingerprint = fingerprint
+            self.chart_stale = True
+        elif not self.chart_stale:
+            return False
+        if not self.posts:
+            self.chart.value, self.chart_drawn_at, self.chart_stale = "", None, False
+        elif self.chart_drawn_at is None or self.clock() - self.chart_drawn_at >= self.chart_seconds:
+            self.chart.value = self._chart_html()
+            self.chart_drawn_at, self.chart_stale = self.clock(), False
+        return True
+
+    def _load(self, fingerprint: tuple) -> None:
+        only_new_posts = self.fingerprint is not None and fingerprint[1:] == self.fingerprint[1:]
+        if only_new_posts:  # nothing voted or hidden since: the posts we hold are still right
+            newest = max(self.posts, default=0)
+            for post in self.store.room.posts(self.workshop_id, since_id=newest):
+                self.posts[post.id] = post
+        else:
+            self.posts = {p.id: p for p in self.store.room.posts(self.workshop_id)}
+
+    # --- drawing -----------------------------------------------------------------------------------
+
+    def _newest(self) -> list[PostView]:
+        return sorted(self.posts.values(), key=lambda p: p.id, reverse=True)
+
+    def _draw(self) -> None:
+        posts = self._newest()
+        schools = {p.school for p in posts if p.school}
+        self.header.value = CSS + self._header_html(posts, len(schools))
+        self.tiles.value = self._tiles_html(posts[:TILES])
+        self.challenges.value = self._challenges_html(posts)
+
+    def _header_html(self, posts: list[PostView], schools: int) -> str:
+        count = ngettext("{n} post", "{n} posts", len(posts)).format(n=len(posts))
+        count += " · " + ngettext("{n} school", "{n} schools", schools).format(n=schools)
+        newest = posts[0].id if posts else 0
+        join = esc(_("Join at the kiosk with code"))
+        qr = ""
+        if self.kiosk_url:
+            label = _("QR code for the kiosk page")
+            qr = (f'<div><div role="img" aria-label="{esc(label)}">{qr_svg(self.kiosk_url)}</div>'
+                  f'<div class="shine-meta">{esc(self.kiosk_url)}</div></div>')
+        return (f'<div class="shine-top"><div><h1>{esc(self.workshop.name)}</h1>'
+                f'<p>{join} <span class="shine-code">{esc(self.workshop.code)}</span></p>'
+                f'<p class="shine-count shine-wall-count" data-count="{len(posts)}" data-newest="{newest}">'
+                f"{esc(count)}</p></div>{qr}</div>")
+
+    def _tag_label(self, tag: str) -> str:
+        labels = {t["id"]: t["label"] for t in (self.workshop.setup or {}).get("tags", [])}
+        return labels.get(tag, tag)
+
+    def _tiles_html(self, posts: list[PostView]) -> str:
+        title = "<h2>" + esc(_("Newest posts")) + "</h2>"
+        if not posts:
+            return title + '<p class="shine-empty">' + esc(_("No posts yet: be the first!")) + "</p>"
+        labels = kind_labels()
+        tiles = []
+        for p in posts:
+            badge = labels.get(p.kind, p.kind)
+            if p.kind == "milestone":
+                badge = "🎉 " + badge + " 🎉"
+            tags = ", ".join(self._tag_label(t) for t in p.tags)
+            meta = " · ".join(x for x in (p.school or _("a team"), tags) if x)
+            tiles.append(f'<div class="shine-tile shine-{esc(p.kind)}" data-post-id="{p.id}">'
+                         f'<div class="shine-badge">{esc(badge)}</div><div class="shine-body">{esc(p.body)}</div>'
+                         f'<div class="shine-meta">{esc(meta)}</div></div>')
+        return title + '<div class="shine-tiles">' + "".join(tiles) + "</div>"
+
+    def _challenges_html(self, posts: list[PostView]) -> str:
+        title = "<h2>" + esc(_("Challenges we share (most “me too” first)")) + "</h2>"
+        ranked = sorted((p for p in posts if p.kind == "challenge"), key=lambda p: (-p.votes, -p.id))[:TOP_CHALLENGES]
+        if not ranked:
+            return title + '<p class="shine-empty">' + esc(_("No challenges posted yet.")) + "</p>"
+        items = []
+        for p in ranked:
+            votes = ngettext("{n} me too", "{n} me too", p.votes).format(n=p.votes)
+            where = p.school or _("a team")
+            items.append(f'<li data-post-id="{p.id}"><span class="shine-votes">{esc(votes)}</span>: {esc(p.body)} '
+                         f'<span class="shine-meta">({esc(where)})</span></li>')
+        return title + '<ol class="shine-ranked">' + "".join(items) + "</ol>"
+
+    def _chart_html(self) -> str:
+        posts = list(self.posts.values())
+        if not posts:
+            return ""
+        by_tag = Counter(self._tag_label(t) for p in posts for t in p.tags).most_common(CHART_BARS)
+        by_school = Counter(p.school or _("a team") for p in posts).most_common(CHART_BARS)
+        png = _chart_png(by_tag, by_school)
+        alt = _("Bar charts. Posts by type or standard: {tags}. Posts by school: {schools}.").format(
+            tags="; ".join(f"{k} {v}" for k, v in by_tag) or _("no tags yet"),
+            schools="; ".join(f"{k} {v}" for k, v in by_school))
+        data = base64.b64encode(png).decode()
+        return ("<h2>" + esc(_("What we are posting about")) + "</h2>"
+                f'<img class="shine-chart" alt="{esc(alt)}" src="data:image/png;base64,{data}">')
+
+
+def _chart_png(by_tag: list[tuple[str, int]], by_school: list[tuple[str, int]]) -> bytes:
+    """Two horizontal bar charts, labelled with their numbers and hatched (readable in greyscale)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(13, 4.8), dpi=80, layout="constrained")
+    panels = ((by_tag, _("Posts by type of involvement or standard"), _("Type or standard"), "//"),
+              (by_school, _("Posts by school"), _("School"), ".."))
+    for i, (data, title, ylabel, hatch) in enumerate(panels):
+        ax = fig.add_subplot(1, 2, i + 1)
+        labels = [_shorten(k) for k, _v in data][::-1]
+        values = [v for _k, v in data][::-1]
+        bars = ax.barh(labels or [""], values or [0], color="#d9e2ec", edgecolor="#111827", hatch=hatch)
+        ax.bar_label(bars, padding=3, fontsize=13)
+        ax.set_title(title, fontsize=16)
+        ax.set_xlabel(_("Number of posts"), fontsize=13)
+        ax.set_ylabel(ylabel, fontsize=13)
+        ax.tick_params(labelsize=12)
+        ax.margins(x=0.15)
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+def _shorten(text: str, limit: int = 28) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

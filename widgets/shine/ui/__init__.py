@@ -1,2 +1,0 @@
-"""ipywidgets components, one per module file. Notebooks import what they show, e.g.
-``from shine.ui.header import ModuleHeader``."""

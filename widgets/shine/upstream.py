@@ -1,0 +1,221 @@
+"""Every place where Time to Shine reaches into another project's internals, in one module.
+
+Each function below changes or relies on something that project does not promise to keep: a
+handler's method, a private attribute, the keys of a page's configuration. Each says why it is
+needed, names the upstream issue where there is one, and first calls :func:`require`, which
+stops with a plain message when the installed version is outside the range the patch was tested
+with. A new Voila, nbconvert, jupyter_client, ipywidgets or Python is then checked against the
+patch (and ``TESTED`` widened) before anyone relies on it, instead of failing in the middle of a
+workshop. ``requirements/lock.txt`` holds the versions the tests passed with.
+
+Nothing here is imported on a page's start-up path: the patched projects are imported inside
+the functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Callable
+
+# The versions each patch was written and tested against: the same ranges as pyproject.toml (a
+# test keeps them equal). Widen a range only after the tests (tests/test_upstream.py and the
+# Voila and kernel tests) pass with the new version.
+TESTED = {
+    "voila": ">=0.5.8,<0.6",
+    "nbconvert": ">=7.17,<8",
+    "jupyter_client": ">=8.10,<9",
+    "ipykernel": ">=6.29,<8",
+    "ipywidgets": ">=8.1,<9",
+    "python": ">=3.11,<3.14",
+}
+
+
+class UntestedVersionError(RuntimeError):
+    """An installed project is newer (or older) than a patch here was tested with."""
+
+
+def installed_version(project: str) -> str:
+    """The running version: the interpreter's, an imported package's own ``__version__``, else
+    the installed distribution's (without importing the package into this process)."""
+    if project == "python":
+        return ".".join(map(str, sys.version_info[:3]))
+    if project in sys.modules:
+        return sys.modules[project].__version__
+    from importlib import metadata
+
+    return metadata.version(project)
+
+
+@functools.cache
+def tested(project: str) -> bool:
+    from packaging.specifiers import SpecifierSet
+
+    return SpecifierSet(TESTED[project], prereleases=True).contains(installed_version(project))
+
+
+def require(project: str, patch: str) -> None:
+    """Stop unless ``project``'s installed version is one ``patch`` was tested with."""
+    if not tested(project):
+        version = installed_version(project)
+        raise UntestedVersionError(
+            f"{project} {version} is installed, but Time to Shine's patch for {patch} was tested with "
+            f"{project} {TESTED[project]}. Install the tested versions (pip install -c requirements/lock.txt "
+            f"-e .), or check the patch in shine/upstream.py against {project} {version} and widen TESTED there.")
+
+
+# --- Voila --------------------------------------------------------------------------------------
+
+
+def voila_sets_xsrf_cookie() -> None:
+    """Voila's page handler hands out the ``_xsrf`` cookie with the page.
+
+    voila#1458 (open): a page opened straight at ``/voila/render/...`` never gets the cookie that
+    its tab-close beacon must send, so the beacon is refused and the kernel lives on until culled.
+    """
+    require("voila", "voila#1458 (the tab-close beacon)")
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    if getattr(TornadoVoilaHandler.get, "sets_xsrf_cookie", False):
+        return
+    render = TornadoVoilaHandler.get
+
+    async def get(self, path=None):
+        self.xsrf_token  # noqa: B018 -- reading it is what makes tornado set the cookie
+        return await render(self, path)
+
+    get.sets_xsrf_cookie = True
+    TornadoVoilaHandler.get = get
+
+
+# What Voila's page loads in place of MathJax: a typesetter that does nothing, inline, so no
+# request leaves the page (the default points at a CDN a room without internet cannot reach).
+NO_MATHJAX = ("data:text/javascript,window.MathJax={Hub:{Config(){},Configured(){},Queue(){},"
+              "Register:{StartupHook(){}}}};//")
+
+
+def no_mathjax_page_config(page_config: dict, *_args, **_kwargs) -> dict:
+    """A ``VoilaConfiguration.page_config_hook``: no MathJax on our pages.
+
+    No upstream issue: the hook is public, but the keys are the page's internal configuration.
+    Nothing here is typeset, yet Voila's default page fetches and compiles ~870 KB of MathJax on
+    every page, from a CDN, while it is showing the widgets. Voila takes its MathJax 2 loader when
+    given a URL, and the URL given here is the do-nothing typesetter above."""
+    require("voila", "pages without MathJax (page_config keys)")
+    page_config["fullMathjaxUrl"] = NO_MATHJAX
+    page_config["mathjaxConfig"] = "TeX-AMS_CHTML"
+    return page_config
+
+
+# --- nbconvert ----------------------------------------------------------------------------------
+
+
+def share_compiled_templates() -> None:
+    """Compile Voila's page templates once per server, not once per page.
+
+    No upstream issue filed: Voila renders every page (and every preheated kernel's page) with a
+    new nbconvert exporter, and each exporter parses and compiles the same Jinja templates again,
+    more than half of the server's CPU when a room opens the kiosk at once. Jinja's bytecode cache
+    is made for this; here it lives in memory, keyed by template name and source checksum, so an
+    edited template is compiled afresh. It hooks ``TemplateExporter._create_environment``."""
+    require("nbconvert", "compiling Voila's templates once (TemplateExporter._create_environment)")
+    import jinja2
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    if getattr(TemplateExporter._create_environment, "shares_compiled_templates", False):
+        return
+
+    class MemoryBytecodeCache(jinja2.BytecodeCache):
+        def __init__(self):
+            self.compiled: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket):
+            code = self.compiled.get(bucket.key)
+            if code is not None:
+                bucket.bytecode_from_string(code)
+
+        def dump_bytecode(self, bucket):
+            self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+    cache = MemoryBytecodeCache()
+    create = TemplateExporter._create_environment
+
+    def _create_environment(self):
+        environment = create(self)
+        environment.bytecode_cache = cache
+        return environment
+
+    _create_environment.shares_compiled_templates = True
+    TemplateExporter._create_environment = _create_environment
+
+
+# --- jupyter_client and CPython: kernels forked from a warm process (shine.room.kernels) -------
+
+
+def adopt_forked_kernel(provisioner, process, cwd: str) -> None:
+    """Make a ``LocalProvisioner`` manage a forked kernel as if it had launched it.
+
+    No upstream issue: ``LocalProvisioner`` keeps its kernel in the attributes ``process``,
+    ``pid``, ``pgid`` and ``cwd``, which its ``poll``/``wait``/``send_signal``/``kill`` use;
+    ``process`` needs only the part of :class:`subprocess.Popen` that they call."""
+    provisioner.process = process
+    provisioner.pid = process.pid
+    provisioner.pgid = None  # the child calls setsid itself; signal the process, not a group
+    provisioner.cwd = cwd
+
+
+def check_fork_patches() -> None:
+    """In the server, before it forks a kernel: the versions the child's patches below rely on
+    (checked here, once, so that a kernel's start-up does not pay for it). The child also starts
+    ipykernel's ``IPKernelApp`` itself, as ``ipykernel_launcher`` would."""
+    for project in ("python", "jupyter_client", "ipykernel", "ipywidgets"):
+        require(project, "forked kernels (multiprocessing.forkserver, LocalProvisioner, IPKernelApp, "
+                         "register_comm_target)")
+
+
+def release_forkserver_pipe() -> None:
+    """In a child of the fork server: let go of the fork server's "still needed" pipe.
+
+    CPython internals (``multiprocessing.forkserver._forkserver._forkserver_alive_fd``; no public
+    way to close it): multiprocessing hands every child that pipe, and the fork server stays up
+    while any holder lives. A kernel never starts processes through it, so it lets go; otherwise
+    a server that died without shutting its kernels down (killed, crashed) would leave the fork
+    server and those kernels waiting for each other for ever."""
+    import os
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    if getattr(server, "_forkserver_alive_fd", None) is not None:
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
+
+
+def register_widget_comms() -> None:
+    """ipywidgets registers its comm targets when it is imported inside a kernel; a forked kernel
+    imported it before the kernel existed, so register them now (``ipywidgets.register_comm_target``,
+    not in ipywidgets' documented API)."""
+    if "ipywidgets" in sys.modules:
+        sys.modules["ipywidgets"].register_comm_target()
+
+
+# --- ipywidgets: print mode (shine.kit.printing) -------------------------------------------------
+
+
+def render_widgets_with(to_html: Callable[[object], str]) -> None:
+    """From now on, every widget displayed in this kernel shows ``to_html(widget)`` as static HTML.
+
+    No upstream issue: it replaces ``ipywidgets.Widget._repr_mimebundle_`` (what a displayed
+    widget sends to the front end) for the kernel that executes a module for a handout."""
+    require("ipywidgets", "printing widgets (Widget._repr_mimebundle_)")
+    import ipywidgets
+
+    def _repr_mimebundle_(self, **_kwargs):
+        return {"text/html": f'<div class="shine-print">{to_html(self)}</div>', "text/plain": ""}
+
+    ipywidgets.Widget._repr_mimebundle_ = _repr_mimebundle_
+
+
+def choice_labels(widget) -> list[str]:
+    """The labels a menu shows, in order (``_options_full`` is ipywidgets' private list of
+    ``(label, value)`` pairs; ``options`` may hold values only)."""
+    return [label for label, _value in getattr(widget, "_options_full", [])] or [str(o) for o in widget.options]
