@@ -30,7 +30,7 @@ WRITER = textwrap.dedent("""
                 time.sleep(wait)
             before = time.time()
             post_id = store.room.add_post(workshop, ("milestone", "challenge", "practice", "question")[i % 4],
-                                     f"post {i} from writer {worker}", f"writer-{worker}")
+                                          f"post {i} from writer {worker}", f"writer-{worker}")
             log.write(json.dumps([post_id, before]) + "\\n")
 """)
 

@@ -97,7 +97,7 @@ def test_workshop_posts_votes_and_moderation(store):
     team = store.teams.ensure("CTHSS", "Platt Tech", "high")
     assert store.teams.ensure("CTHSS", "Platt Tech", "high") == team  # same school, same team
     first = store.room.add_post(w.id, "milestone", "First family night: 40 families came.", "kiosk-1", team_id=team.id,
-                           tags=["parenting"])
+                                tags=["parenting"])
     second = store.room.add_post(w.id, "challenge", "Few fathers come to conferences.", "kiosk-2")
     assert store.room.vote(second, "kiosk-1") is True
     assert store.room.vote(second, "kiosk-1") is False  # one "me too" per participant

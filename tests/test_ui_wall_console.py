@@ -50,7 +50,7 @@ def test_the_wall_shows_posts_as_they_arrive(store, workshop, team):
     assert workshop.code in wall.header.value and "<svg" in wall.header.value  # QR code for the kiosk
     assert wall.refresh() is False  # nothing changed, nothing redrawn
     store.room.add_post(workshop.id, "milestone", "First family night: 40 families came", "k1", team_id=team.id,
-                   tags=["type:parenting"])
+                        tags=["type:parenting"])
     store.room.add_post(workshop.id, "challenge", "<img src=x onerror=alert(1)>", "k2", team_id=team.id)
     assert wall.refresh() is True
     assert wall.count == 2 and 'data-count="2"' in wall.header.value
@@ -195,7 +195,7 @@ def test_teams_present(store, workshop, team, console):
 def test_export_csv_json_and_a_printable_summary(store, workshop, team, console):
     store.room.join(workshop.id, "kiosk-1", team.id)
     kept = store.room.add_post(workshop.id, "milestone", "Family math night", "kiosk-1", team_id=team.id,
-                          tags=["type:learning-at-home"])
+                               tags=["type:learning-at-home"])
     hidden = store.room.add_post(workshop.id, "challenge", "=HYPERLINK(\"http://x\")", "kiosk-1", team_id=team.id)
     store.room.vote(hidden, "kiosk-2")
     console.moderation.hide(hidden)

@@ -85,7 +85,7 @@ def open_workshop(store, *, name: str | None = None, held_on: date | None = None
             return found, True
     setup = session_setup()
     workshop = store.room.create_workshop(name or setup["agenda_name"], AGENDA_ID, agenda_id=setup["agenda_id"],
-                                     held_on=held_on)
+                                          held_on=held_on)
     store.room.set_workshop_setup(workshop.id, setup)
     return store.room.workshop(workshop.id), False
 

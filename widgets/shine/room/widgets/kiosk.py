@@ -279,7 +279,7 @@ class Kiosk(widgets.VBox):
                                  "post it when the facilitator opens posting again."))
                 return
             self.store.room.add_post(self.workshop.id, self.kind.value, self.body.value, self.client_id,
-                                team_id=self.team.id, tags=tags, segment_id=state.segment_id)
+                                     team_id=self.team.id, tags=tags, segment_id=state.segment_id)
         except StoreError as exc:
             self.post_message.value = _message("problem", str(exc))
             return
