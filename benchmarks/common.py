@@ -92,6 +92,20 @@ class Session:
         self.wait_quiet()
         return waited
 
+    def kernel_pids(self) -> set[int]:
+        return {k.pid for k in self.kernels()}
+
+    def wait_for_replacement(self, before: set[int], timeout: float = 180) -> None:
+        """After a page took a pooled kernel (``before``: the pids then) and was closed: until that
+        kernel's replacement is in the pool and the machine is quiet again."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            now = self.kernel_pids()
+            if len(now) >= self.pool_total and now - before:
+                break
+            time.sleep(0.25)
+        self.wait_quiet()
+
     def wait_quiet(self, timeout: float = 60, threshold: float = 8.0) -> None:
         """Until the server and its kernels use under ``threshold`` % CPU for a second."""
         deadline = time.monotonic() + timeout

@@ -66,6 +66,20 @@ def text_of(widget) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
+def widget_tree(widget, seen=None) -> list:
+    """Every widget model a component sends to the browser: children, layouts and styles included."""
+    import ipywidgets
+
+    seen = {} if seen is None else seen
+    if isinstance(widget, ipywidgets.Widget) and id(widget) not in seen:
+        seen[id(widget)] = widget
+        for name in widget.keys:
+            value = getattr(widget, name)
+            for child in value if isinstance(value, (list, tuple)) else [value]:
+                widget_tree(child, seen)
+    return list(seen.values())
+
+
 def need_system(what: str, reason: str) -> None:
     """Skip (locally) or fail (CI) the current test because ``what`` is missing."""
     if in_ci():

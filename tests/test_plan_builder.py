@@ -9,8 +9,8 @@ import threading
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-import ipywidgets
 import pytest
+from conftest import widget_tree
 
 from shine.plan import model as plans
 from shine.plan.model import load_plan_file
@@ -381,18 +381,6 @@ def test_a_failed_save_is_retried_with_the_next_change():
 
 
 # --- what the browser needs ---------------------------------------------------------------------------
-
-
-def widget_tree(widget, seen=None):
-    """Every widget a component shows, children, layouts and styles included."""
-    seen = {} if seen is None else seen
-    if isinstance(widget, ipywidgets.Widget) and id(widget) not in seen:
-        seen[id(widget)] = widget
-        for name in widget.keys:
-            value = getattr(widget, name)
-            for child in value if isinstance(value, (list, tuple)) else [value]:
-                widget_tree(child, seen)
-    return list(seen.values())
 
 
 def test_every_widget_is_open_to_the_browser(store):

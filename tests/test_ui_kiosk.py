@@ -198,3 +198,14 @@ def test_the_kiosk_builds_its_later_screens_only_when_needed(store, workshop):
     kiosk = Kiosk(store, workshop.id)
     assert kiosk._team_screen is None and kiosk._post_screen is None
     assert len(kiosk.children) == 2  # its style and the join screen: a small first page
+
+
+def test_the_first_screen_sends_few_models_to_the_phone(store, workshop):
+    """Every model (widget, layout, style) is fetched and built by the phone before the form shows."""
+    from conftest import widget_tree
+
+    kiosk = Kiosk(store, workshop.id)
+    assert len(widget_tree(kiosk)) <= 12
+    kiosk.code.value = workshop.code
+    kiosk.join_button.click()
+    assert kiosk.screen == "team"  # sharing a layout changed nothing a person sees or does
