@@ -209,3 +209,19 @@ def test_the_first_screen_sends_few_models_to_the_phone(store, workshop):
     kiosk.code.value = workshop.code
     kiosk.join_button.click()
     assert kiosk.screen == "team"  # sharing a layout changed nothing a person sees or does
+
+
+def test_the_kiosk_page_draws_its_stylesheet_as_part_of_the_page(store, workshop, monkeypatch):
+    """The page shows the stylesheet at once; the kiosk itself then carries only its screens."""
+    import IPython.display
+
+    from shine.room.widgets.kiosk import CSS, kiosk_page
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **_kw: shown.extend(objs))
+    kiosk = kiosk_page(store=store, workshop_id=workshop.id)
+    assert [o.data for o in shown] == [CSS]
+    assert kiosk.children == (kiosk.join_screen,) and kiosk.screen == "join"
+    kiosk.code.value = workshop.code
+    kiosk.join_button.click()
+    assert kiosk.screen == "team" and len(kiosk.children) == 1

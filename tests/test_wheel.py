@@ -312,16 +312,20 @@ def get(url: str, timeout: float = STARTUP_S) -> str:
         time.sleep(1)
 
 
+def assert_serves_installed(running, folder) -> None:
+    """Voila runs in the installed copy of ``folder``, nowhere in the checkout."""
+    folders = running.server_folders()
+    assert folder.resolve() in folders, f"Voila serves {folders}, not the installed {folder}"
+    assert not any(f == REPO_ROOT or REPO_ROOT in f.parents for f in folders)
+
+
 def test_serve_serves_the_installed_modules(installed):
     server = Running(installed, "serve", "--port", str(free_port()))
     try:
         base = server.wait_for(r"(http://\S+)").group(1).rstrip("/")
         page = get(f"{base}/voila/render/00-welcome.ipynb")
         assert "Welcome to Time to Shine" in page
-        folders = server.server_folders()
-        assert (installed.curriculum / "modules").resolve() in folders, (
-            f"Voila serves {folders}, not the installed {installed.curriculum / 'modules'}")
-        assert not any(f == REPO_ROOT or REPO_ROOT in f.parents for f in folders)
+        assert_serves_installed(server, installed.curriculum / "modules")
         code = server.stop()
     finally:
         server.kill()
@@ -334,10 +338,7 @@ def test_workshop_serves_the_installed_dashboards(installed):
     try:
         kiosk = workshop.wait_for(r"(http://\S+/voila/render/kiosk\.ipynb)").group(1)
         get(kiosk)
-        folders = workshop.server_folders()
-        assert (installed.curriculum / "facilitator" / "dashboards").resolve() in folders, (
-            f"Voila serves {folders}, not the installed dashboards")
-        assert not any(f == REPO_ROOT or REPO_ROOT in f.parents for f in folders)
+        assert_serves_installed(workshop, installed.curriculum / "facilitator" / "dashboards")
         code = workshop.stop()
     finally:
         workshop.kill()
