@@ -126,7 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     if lang:
         set_language(lang)
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except FileNotFoundError as exc:  # a folder of notebooks or SHINE_CURRICULUM that is not there
+        print(exc.args[0] if len(exc.args) == 1 else exc, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

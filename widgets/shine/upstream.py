@@ -18,6 +18,8 @@ import functools
 import sys
 from typing import Callable
 
+from shine.i18n import _
+
 # The versions each patch was written and tested against: the same ranges as pyproject.toml (a
 # test keeps them equal). Widen a range only after the tests (tests/test_upstream.py and the
 # Voila and kernel tests) pass with the new version.
@@ -58,10 +60,11 @@ def require(project: str, patch: str) -> None:
     """Stop unless ``project``'s installed version is one ``patch`` was tested with."""
     if not tested(project):
         version = installed_version(project)
-        raise UntestedVersionError(
-            f"{project} {version} is installed, but Time to Shine's patch for {patch} was tested with "
-            f"{project} {TESTED[project]}. Install the tested versions (pip install -c requirements/lock.txt "
-            f"-e .), or check the patch in shine/upstream.py against {project} {version} and widen TESTED there.")
+        raise UntestedVersionError(_(
+            "{project} {version} is installed, but Time to Shine's patch for {patch} was tested with "
+            "{project} {tested}. Install the tested versions (pip install -c requirements/lock.txt -e .), "
+            "or check the patch in shine/upstream.py against {project} {version} and widen TESTED there."
+        ).format(project=project, version=version, patch=patch, tested=TESTED[project]))
 
 
 # --- Voila --------------------------------------------------------------------------------------

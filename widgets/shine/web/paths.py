@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from shine.i18n import _
+
 CURRICULUM_ENV = "SHINE_CURRICULUM"
 HOME_ENV = "SHINE_HOME"
 FOLDERS = ("modules", "exercises", "facilitator")
@@ -39,8 +41,8 @@ def curriculum_root() -> Path:
     if chosen:
         folder = Path(chosen).expanduser().resolve()
         if not _is_curriculum(folder):
-            raise FileNotFoundError(
-                f"{CURRICULUM_ENV}={chosen} does not hold the folders {', '.join(FOLDERS)}.")
+            raise FileNotFoundError(_("{setting}={folder} does not hold the folders {folders}.").format(
+                setting=CURRICULUM_ENV, folder=chosen, folders=", ".join(FOLDERS)))
         return folder
     return checkout_root() or INSTALLED
 
