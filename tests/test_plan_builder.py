@@ -355,11 +355,19 @@ def test_typing_is_saved_once_the_person_pauses():
     during = []
 
     async def typing():
+        # The loop's own clock, moved by the test: keystrokes a millisecond apart stay a
+        # millisecond apart however busy the machine running the test is.
+        loop = asyncio.get_running_loop()
+        clock = [loop.time()]
+        loop.time = lambda: clock[0]
         for _ in range(20):  # twenty keystrokes in quick succession
             saver.request()
-            await asyncio.sleep(0.001)
+            clock[0] += 0.001
+            await asyncio.sleep(0)
         during.append(list(saves))
-        await asyncio.sleep(0.15)
+        clock[0] += 0.06  # the person pauses for longer than the delay
+        for _ in range(3):
+            await asyncio.sleep(0)
 
     # In a thread of its own, as in a kernel: this worker's thread may already hold Playwright's loop.
     worker = threading.Thread(target=lambda: asyncio.run(typing()))
