@@ -114,6 +114,16 @@ def test_the_board_shows_each_schools_progress(tracker):
     assert next(r for r in rows if r["school"] == "Platt Tech")["days_since_visit"] == "21"
 
 
+def test_a_school_named_like_a_formula_stays_text_in_the_board_csv(tracker):
+    """A spreadsheet would run `=HYPERLINK(...)` in a cell; the CSV keeps it as text."""
+    tracker.add_schools("=HYPERLINK(\"http://x.test\",\"Click\")", ["@SUM(A1:A9)", "-2+3", "+Cutler"])
+    rows = list(csv.reader(io.StringIO(tracker.board_csv("=HYPERLINK(\"http://x.test\",\"Click\")"))))
+    cells = [c for row in rows[1:] for c in row[:2]]
+    assert cells and all(c.startswith("'") for c in cells)
+    assert {row[1] for row in rows[1:]} == {"'@SUM(A1:A9)", "'-2+3", "'+Cutler"}
+    assert all(row[5] == "0" for row in rows[1:])  # numbers stay numbers
+
+
 def test_overdue_follow_ups_are_counted(tracker):
     vid = tracker.schedule("CTHSS", "Platt Tech", "Sandi Casberg", at(2, 14, 30), 60)
     tracker.add_followup(vid, "Book the library", "Jill", TODAY)

@@ -3,11 +3,11 @@ on each item, so the trainer sees which ideas to revisit."""
 
 from __future__ import annotations
 
-import csv
 import textwrap
 from pathlib import Path
 
 from shine.i18n import _
+from shine.web.sheets import write_csv
 
 from . import exercises as ex
 
@@ -67,16 +67,16 @@ def write(data: dict, assignment, out_dir: Path) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path = out_dir / f"{assignment.id}-scores.csv"
     items = item_labels(assignment)
+    rows = []
+    for p in data["participants"]:
+        row = [p["id"], "" if p["score"] is None else p["score"], "" if p["max_score"] is None else p["max_score"],
+               "yes" if p["needs_trainer"] else "", " ".join(p.get("to_grade_by_hand", [])),
+               " | ".join(f["message"] for f in p["flags"])]
+        row += ["" if p["items"].get(i, (None,))[0] is None else p["items"][i][0] for i, _l in items]
+        rows.append(row)
     with csv_path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["participant", "score", "max_score", "needs_trainer", "to_grade_by_hand", "flags"]
-                        + [i for i, _l in items])
-        for p in data["participants"]:
-            row = [p["id"], "" if p["score"] is None else p["score"], "" if p["max_score"] is None else p["max_score"],
-                   "yes" if p["needs_trainer"] else "", " ".join(p.get("to_grade_by_hand", [])),
-                   " | ".join(f["message"] for f in p["flags"])]
-            row += ["" if p["items"].get(i, (None,))[0] is None else p["items"][i][0] for i, _l in items]
-            writer.writerow(row)
+        write_csv(fh, ["participant", "score", "max_score", "needs_trainer", "to_grade_by_hand", "flags"]
+                  + [i for i, _l in items], rows)
     fig, alt = chart(data, assignment)
     png_path = out_dir / f"{assignment.id}-items.png"
     fig.savefig(png_path, dpi=110, metadata={"Title": assignment.title, "Description": alt})

@@ -8,15 +8,14 @@ Notes are append-only, so nothing written after a visit is ever overwritten.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, func, insert, select, update
 
 from shine.i18n import N_, _
+from shine.web.sheets import csv_text
 
 from .engine import StoreInputError
 from .schema import PlanVersion, Team
@@ -264,15 +263,13 @@ class MiniVisits:
         return list(rows.values())
 
     def board_csv(self, district: str | None = None) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["district", "school", "last_visit", "days_since_visit", "next_visit", "visits_held",
-                         "open_followups", "overdue_followups", "plan_saved"])
+        rows = []
         for r in self.board(district):
             days = r.days_since_visit(self.today)
-            writer.writerow([r.district, r.school, r.last_visit or "", "" if days is None else days,
-                             r.next_visit.strftime("%Y-%m-%d %H:%M") if r.next_visit else "", r.visits_held,
-                             r.open_followups, r.overdue_followups,
-                             f"version {r.plan_version}" if r.plan_version else "no"])
-        return out.getvalue()
+            rows.append([r.district, r.school, r.last_visit or "", "" if days is None else days,
+                         r.next_visit.strftime("%Y-%m-%d %H:%M") if r.next_visit else "", r.visits_held,
+                         r.open_followups, r.overdue_followups,
+                         f"version {r.plan_version}" if r.plan_version else "no"])
+        return csv_text(["district", "school", "last_visit", "days_since_visit", "next_visit", "visits_held",
+                         "open_followups", "overdue_followups", "plan_saved"], rows)
 

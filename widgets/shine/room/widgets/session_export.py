@@ -5,8 +5,6 @@ teams and moderation, as JSON; and a printable one-page summary. Files are writt
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import json
 from collections import Counter
 from datetime import datetime, timezone
@@ -17,18 +15,9 @@ import ipywidgets as widgets
 from shine.i18n import _, ngettext
 from shine.store import Store, StoreError, shine_home
 from shine.web.html import esc
+from shine.web.sheets import csv_text
 
 CSV_COLUMNS = ("id", "created_at", "school", "kind", "body", "tags", "segment", "votes", "hidden")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> object:
-    """Text a spreadsheet would run as a formula is kept as text (CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _labels(store: Store, workshop_id: int) -> dict[str, str]:
     setup = store.room.workshop(workshop_id).setup or {}
     return {t["id"]: t["label"] for t in setup.get("tags", [])}
@@ -36,14 +25,10 @@ def _labels(store: Store, workshop_id: int) -> dict[str, str]:
 
 def posts_csv(store: Store, workshop_id: int) -> str:
     labels = _labels(store, workshop_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for p in reversed(store.room.posts(workshop_id, include_hidden=True)):
-        tags = "; ".join(labels.get(t, t) for t in p.tags)
-        writer.writerow([_cell(v) for v in (p.id, p.created_at.isoformat(), p.school or "", p.kind, p.body, tags,
-                                            p.segment_id or "", p.votes, "yes" if p.hidden else "no")])
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, ((p.id, p.created_at.isoformat(), p.school or "", p.kind, p.body,
+                                   "; ".join(labels.get(t, t) for t in p.tags), p.segment_id or "", p.votes,
+                                   "yes" if p.hidden else "no")
+                                  for p in reversed(store.room.posts(workshop_id, include_hidden=True))))
 
 
 def session_data(store: Store, workshop_id: int) -> dict:
