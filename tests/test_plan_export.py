@@ -264,6 +264,8 @@ def test_shine_plan_export_names_the_teams_when_it_cannot_find_one(home, capsys)
     assert "No team matches 'Nowhere High'" in err and "Riverside High School" in err
     assert main(["plan", "export", "--team", "Riverside High School", "--year", "2031-2032"]) == 1
     assert "has no plan for 2031-2032" in capsys.readouterr().err
+    assert main(["plan", "check", "--team", "Riverside High School", "--year", "2031-2032"]) == 1
+    assert "has no plan for 2031-2032" in capsys.readouterr().err
 
 
 def test_shine_plan_is_listed_in_the_help():

@@ -38,6 +38,25 @@ def _plan_team(store, team: str, district: str | None):
     return None
 
 
+def _saved_plan(args):
+    """``(version, plan)``: ``--team``'s latest plan for ``--year``, or the exit code after saying why not."""
+    from .model import current_school_year, latest
+
+    store = _plan_open_store()
+    if store is None:
+        return 2
+    with store:
+        team = _plan_team(store, args.team, args.district)
+        if team is None:
+            return 2
+        year = args.year or current_school_year()
+        found = latest(store, team.id, year)  # PlanError: the caller says what is wrong with it
+    if found is None:
+        print(_("{school} has no plan for {year} yet.").format(school=team.school, year=year), file=sys.stderr)
+        return 1
+    return found
+
+
 def _plan_print_report(plan, report) -> None:
     print(_("{school} ({district}), {year}: {summary}").format(
         school=plan.school, district=plan.district, year=plan.school_year,
@@ -52,25 +71,16 @@ def _plan_print_report(plan, report) -> None:
 
 def _plan_export(args) -> int:
     from .export import export, file_name
-    from .model import PlanError, current_school_year, latest
+    from .model import PlanError
 
-    store = _plan_open_store()
-    if store is None:
-        return 2
-    with store:
-        team = _plan_team(store, args.team, args.district)
-        if team is None:
-            return 2
-        year = args.year or current_school_year()
-        try:
-            found = latest(store, team.id, year)
-        except PlanError as exc:
-            print(exc, file=sys.stderr)
-            return 1
-    if found is None:
-        print(_("{school} has no plan for {year} yet.").format(school=team.school, year=year), file=sys.stderr)
+    try:
+        saved = _saved_plan(args)
+    except PlanError as exc:
+        print(exc, file=sys.stderr)
         return 1
-    version, plan = found
+    if isinstance(saved, int):
+        return saved
+    version, plan = saved
     data = export(plan, args.format)
     if args.out == "-":
         sys.stdout.buffer.write(data)
@@ -103,7 +113,7 @@ def _plan_import(args) -> int:
 
 
 def _plan_check(args) -> int:
-    from .model import PlanError, current_school_year, latest, load_plan_file
+    from .model import PlanError, load_plan_file
     from .rules import check
 
     try:
@@ -113,18 +123,10 @@ def _plan_check(args) -> int:
             if not args.team:
                 print(_("Give a plan file, or --team to check a team's saved plan."), file=sys.stderr)
                 return 2
-            store = _plan_open_store()
-            if store is None:
-                return 2
-            with store:
-                team = _plan_team(store, args.team, args.district)
-                if team is None:
-                    return 2
-                found = latest(store, team.id, args.year or current_school_year())
-            if found is None:
-                print(_("{school} has no plan for that year yet.").format(school=team.school), file=sys.stderr)
-                return 1
-            plan = found[1]
+            saved = _saved_plan(args)
+            if isinstance(saved, int):
+                return saved
+            plan = saved[1]
     except PlanError as exc:
         print(exc, file=sys.stderr)
         return 1
