@@ -237,6 +237,27 @@ def test_lower_impact_advice_counts_chosen_examples_and_allows_a_mix(plan):
     assert report.findings[0].severity == "warning"
 
 
+def test_lower_impact_judges_the_activity_not_stray_words(plan):
+    """"Home visits by appointment" is not the lower-impact "visit the school by appointment", and an
+    activity that puts a play to work is one of the CSDE's high-impact practices."""
+    goal = plan.goals[3]
+    visits = Activity(what="Home visits by appointment, in pairs", type="parenting", start=date(2026, 10, 1),
+                      lead="Teachers", evaluation="Count")
+    goal.activities = [visits]
+    assert findings(plan, "lower-impact-only") == []
+    news = Activity(what="A newsletter about our home-visit program", type="communicating",
+                    play="parent-teacher-home-visits", start=date(2026, 10, 1), lead="Office", evaluation="Count")
+    goal.activities = [news]
+    assert findings(plan, "lower-impact-only") == [], "a play's activity is not judged by the word newsletter"
+    news.play = None
+    assert findings(plan, "lower-impact-only"), "without a play, a general newsletter is lower impact"
+    news.type = "decision-making"
+    assert findings(plan, "lower-impact-only") == [], "words only name an example of the activity's own type"
+    goal.activities = [Activity(what="Families may visit the school by appointment", type="communicating",
+                                start=date(2026, 10, 1), lead="Office", evaluation="Count")]
+    assert findings(plan, "lower-impact-only")
+
+
 def test_an_empty_plan_fails_the_rules_that_need_content():
     from shine.plan.model import new_plan
 

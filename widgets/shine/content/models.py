@@ -102,6 +102,9 @@ class Evidence(Sourced):
     study: Ref("study") | None = None
     finding: Ref("finding") | None = None
     note: str | None = None  # e.g. "the seed states this without naming a study"
+    # Set when the claim is about a related programme with a different model (shown apart, never
+    # as evidence for the play's own model): says how that programme differs.
+    related: Text | None = None
 
 
 # --- roles ---------------------------------------------------------------------------------

@@ -194,14 +194,26 @@ def _date_order(plan: Plan, rule) -> Iterator[Hit]:
 
 
 def impact_of(activity: Activity, rule) -> Any:
-    """The impact example an activity is (the one the team chose, else one its words name)."""
+    """The impact example an activity is, judged by what the team said about it, not by stray words:
+
+    1. the example the team chose;
+    2. none for an activity that puts a play to work: the plays are the CSDE's high-impact
+       practices, so "home visits by appointment" under the home-visit play is not lower impact;
+    3. otherwise the example whose practice its words name (``rule.keywords``), only when that
+       example is of the activity's type (an untyped activity is judged by its words alone).
+    """
     examples = content.index().items.get("impact_example", {})
     if activity.example:
         return examples.get(activity.example)
+    if activity.play:
+        return None
     words = f" {_words(activity.what)} "
     for match in rule.keywords:
+        example = examples.get(match.example)
+        if example is None or (activity.type and activity.type not in example.types):
+            continue
         if any(f" {_words(w)} " in words for w in match.words):
-            return examples.get(match.example)
+            return example
     return None
 
 
@@ -213,9 +225,10 @@ def higher_alternatives(example) -> list:
 
 def _lower_impact(plan: Plan, rule) -> Iterator[Hit]:
     for goal in plan.goals:
+        # Judged: activities with a known impact, and those that put a (high-impact) play to work.
         known = [(a, impact_of(a, rule)) for a in goal.activities]
-        known = [(a, e) for a, e in known if e is not None]
-        lower = [(a, e) for a, e in known if e.impact == "lower"]
+        known = [(a, e) for a, e in known if e is not None or (a.play and not a.example)]
+        lower = [(a, e) for a, e in known if e is not None and e.impact == "lower"]
         if not lower or (rule.when == "all-lower" and len(lower) < len(known)):
             continue
         alternatives: list[str] = []

@@ -37,7 +37,9 @@ def type_html(type_id: str) -> str:
 def standards_html() -> str:
     rows = []
     for s in standards():
-        goals = bullets(s.goals_2022) or f"<span class='shine-meta'>" + esc(_('Goals not available')) + f"</span>"
+        # A standard whose 2022 goals are not published by name shows its 2008 goals, labelled.
+        goals = bullets(s.goals_2022) or (f"<span class='shine-meta'>" + esc(_("2008 goals:")) + "</span>"
+                                          + bullets(s.goals_2008))
         rows.append(f"<tr><td>{s.number}</td><td>{esc(s.name_2022)}</td><td>{goals}</td>"
                     f"<td>{esc(s.name_2008)}</td></tr>")
     head = "".join(f"<th>{esc(h)}</th>" for h in ("#", _("2022 name"), _("2022 goals"), _("2008 name")))

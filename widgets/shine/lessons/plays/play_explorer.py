@@ -25,6 +25,9 @@ def play_title(play) -> str:
 
 def evidence_html(evidence) -> str:
     claim = f"<p>{esc(evidence.claim)}</p>"
+    if evidence.related:  # another programme's result: headed as such, never as the play's own
+        claim = (f"<p><strong>{esc(_('A related program with a different model'))}</strong></p>"
+                 f"<p>{esc(evidence.related)}</p>" + claim)
     if evidence.study:
         study = content.get("study", evidence.study)
         cite = _("Source: {citation} Who was studied: {sample}").format(citation=study.citation, sample=study.sample)
