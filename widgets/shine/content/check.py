@@ -6,9 +6,13 @@ stable code so tests, the CLI and a content author all see the same thing:
 ==================  =================================================================
 code                meaning
 ==================  =================================================================
+no-content          the folder does not exist, or holds none of the content files (reported
+                    alone, instead of one missing-file per file)
 missing-file        a YAML file the curriculum needs is not there
 unknown-file        a YAML file that no part of the curriculum reads
 yaml-syntax         the file is not valid YAML (line and column given)
+duplicate-key       one mapping names the same key twice (lines given); YAML would silently keep
+                    the last value, so the file is still checked, but cannot be loaded
 schema              a field is missing, misspelt, of the wrong type or out of range
 missing-source      an item does not say where its facts come from
 duplicate-id        two items of the same kind share an id
@@ -60,17 +64,81 @@ def file_names() -> list[str]:
 # --- reading ---------------------------------------------------------------------------------
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, noting every key written twice in one mapping (``safe_load`` silently keeps
+    the last one, so a pasted block could replace a summary without anyone noticing)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, Any, list[int], bool]] = []  # (line, key, all lines, top level)
+        self._root = None
+
+    def construct_document(self, node):
+        self._root = node
+        return super().construct_document(node)
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            lines: dict[Any, list[int]] = {}
+            for key_node, _value in node.value:
+                # Keys merged in from an anchor elsewhere (``<<: *x``) may be overridden: that is allowed.
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge" \
+                        or not node.start_mark.index <= key_node.start_mark.index <= node.end_mark.index:
+                    continue
+                key = self.construct_object(key_node)
+                try:
+                    lines.setdefault(key, []).append(key_node.start_mark.line + 1)
+                except TypeError:  # an unhashable key: PyYAML itself refuses it below
+                    continue
+            for key, at in lines.items():
+                if len(at) > 1:
+                    self.duplicates.append((at[1], key, at, node is self._root))
+        return super().construct_mapping(node, deep=deep)
+
+
+def _duplicate(name: str, line: int, key: Any, lines: list[int], top: bool) -> Problem:
+    times = "twice" if len(lines) == 2 else f"{len(lines)} times"
+    listed = ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
+    place = "at the top of this file" if top else "in this item"
+    return Problem(name, f"line {line}", "duplicate-key",
+                   f"the key {key!r} appears {times} {place} (lines {listed}); only one can count")
+
+
+def _load_yaml(text: str) -> tuple[Any, list[tuple[int, Any, list[int], bool]]]:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
+
+
+def _no_content(directory: Path, expected: set[str]) -> Problem | None:
+    """One problem instead of a missing-file for each file, when the folder is not a content folder."""
+    if not directory.exists():
+        reason = "the folder does not exist"
+    elif not directory.is_dir():
+        reason = "this is a file, not a folder"
+    elif not any((directory / name).exists() for name in expected):
+        reason = f"the folder holds none of the {len(expected)} content files"
+    else:
+        return None
+    return Problem(str(directory), "", "no-content", f"there is no curriculum content here: {reason}")
+
+
 def _read(directory: Path) -> tuple[dict[str, Any], list[Problem]]:
     raw: dict[str, Any] = {}
     problems: list[Problem] = []
     expected = set(file_names())
+    nothing = _no_content(directory, expected)
+    if nothing:
+        return raw, [nothing]
     for name in sorted(expected):
         path = directory / name
         if not path.exists():
             problems.append(Problem(name, "", "missing-file", "this file is missing"))
             continue
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data, duplicates = _load_yaml(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -80,6 +148,7 @@ def _read(directory: Path) -> tuple[dict[str, Any], list[Problem]]:
         except UnicodeDecodeError as exc:
             problems.append(Problem(name, "", "yaml-syntax", f"not UTF-8 text: {exc.reason}"))
             continue
+        problems.extend(_duplicate(name, *found) for found in duplicates)  # and keep checking the rest
         if not isinstance(data, dict):
             problems.append(Problem(name, "", "schema", "the file must hold a mapping of keys"))
             continue

@@ -9,7 +9,7 @@ from typing import Any
 
 from shine.i18n import _
 
-from .check import Index, Problem, check_dir
+from .check import Index, Problem, check_dir, file_names
 from .curriculum import Curriculum
 
 CONTENT_DIR = Path(__file__).parent
@@ -21,11 +21,28 @@ class ContentError(Exception):
     def __init__(self, directory: Path, problems: list[Problem]):
         self.directory = directory
         self.problems = problems
+        if [p.code for p in problems] == ["no-content"]:
+            super().__init__(_no_content_message(Path(directory)))
+            return
         lines = "\n".join(f"  - {p}" for p in problems[:20])
         more = len(problems) - 20
         if more > 0:
             lines += "\n  - " + _("... and {n} more").format(n=more)
         super().__init__(_("The curriculum content in {path} has problems:").format(path=directory) + "\n" + lines)
+
+
+def _no_content_message(directory: Path) -> str:
+    """One sentence for a folder that holds no content at all (check.py's ``no-content``)."""
+    if not directory.exists():
+        text = _("There is no curriculum content in {path}: the folder does not exist.")
+    elif not directory.is_dir():
+        text = _("There is no curriculum content in {path}: it is a file, not a folder.")
+    else:
+        text = _("There is no curriculum content in {path}: the folder holds none of the {n} content files.")
+    text = text.format(path=directory, n=len(file_names()))
+    if os.environ.get("SHINE_CONTENT_DIR") and Path(os.environ["SHINE_CONTENT_DIR"]) == directory:
+        text += " " + _("SHINE_CONTENT_DIR names this folder; unset it to use the content installed with Time to Shine.")
+    return text
 
 
 def content_dir() -> Path:
