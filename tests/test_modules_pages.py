@@ -165,3 +165,94 @@ def test_page_in_chromium_draws_every_widget_and_responds(server, page, artifact
     ACTIONS[page_name](page)
     assert_clean(page, page_name)
     screenshot(page, artifacts_dir, re.sub(r"\W+", "-", page_name.removesuffix(".ipynb")))
+
+
+# --- the seed material every participant now sees (curriculum, second edition) ---------------------
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def read(page, selector: str) -> str:
+    return words(page.locator(selector).inner_text())
+
+
+def seeds_01(page) -> list[tuple[str, str]]:
+    return [(read(page, ".shine-beliefs"), b.text) for b in content.load().definition.beliefs]
+
+
+def seeds_02(page) -> list[tuple[str, str]]:
+    cur = content.load()
+    cfsp, pilot = cur.cases.cfsp, cur.cases.pilot
+    found = [(read(page, ".shine-cfsp"), t) for t in (cfsp.goal, cfsp.foundation, cfsp.advisory)]
+    found += [(read(page, ".shine-cfsp"), content.get("organization", o).name) for o in cfsp.partners]
+    box = page.locator(".shine-cfsp")
+    need = cfsp.needs[1]
+    box.locator("select").select_option(label=need.need)
+    box.get_by_label(content.get("point", need.answer).text).check()
+    box.get_by_role("button", name="Check").click()
+    box.get_by_text("Yes, that fits.").wait_for(timeout=10_000)
+    found.append((read(page, ".shine-cfsp"), need.explanation))
+    found += [(read(page, ".shine-responsibility-matcher"), p.text) for p in cur.responsibilities.shared]
+    timeline = page.locator(".shine-pilot-timeline")
+    found += [(read(page, ".shine-pilot-timeline"), t) for t in (pilot.chosen_because, pilot.aim)]
+    timeline.get_by_role("button", name="2. Who promised what").click()
+    timeline.get_by_text(pilot.agreement[:40]).wait_for(timeout=10_000)
+    found.append((read(page, ".shine-pilot-timeline"), pilot.agreement))
+    timeline.get_by_role("button", name="3. Lessons").click()
+    timeline.get_by_text(pilot.evaluated[0]).wait_for(timeout=10_000)
+    found += [(read(page, ".shine-pilot-timeline"), t) for t in [pilot.evaluator, *pilot.evaluated]]
+    page.locator(".shine-pilot-districts").get_by_role("button", name="Middletown").click()
+    middletown = content.get("district", "middletown")
+    page.locator(".shine-pilot-districts").get_by_text(middletown.voice[:40]).wait_for(timeout=10_000)
+    found.append((read(page, ".shine-pilot-districts"), middletown.voice))
+    practices = page.locator(".shine-district-practices")
+    found.append((read(page, ".shine-district-practices"), cur.cases.cthss.office))
+    for practice in cur.cases.cthss.practices:
+        practices.get_by_role("button", name=practice.name).click()
+        practices.get_by_text(practice.purpose[:40]).wait_for(timeout=10_000)
+        found.append((read(page, ".shine-district-practices"), practice.heading))
+    return found
+
+
+def seeds_04(page) -> list[tuple[str, str]]:
+    cur = content.load()
+    page.locator(".shine-types-standards").get_by_role("button", name="Show the six PTA standards").click()
+    page.locator(".shine-types-standards table").wait_for(timeout=10_000)
+    table = read(page, ".shine-types-standards")
+    found = [(table, content.get("responsibility", m.responsibility).duty)
+             for m in cur.standards.school_responsibility_map]
+    return found + [(table, goal) for s in cur.standards.standards for goal in s.goals_2008]
+
+
+def seeds_05(page) -> list[tuple[str, str]]:
+    return [(read(page, ".shine-play-explorer"), content.load().plays.intro.text)]
+
+
+def seeds_06(page) -> list[tuple[str, str]]:
+    nnps = content.load().nnps
+    found = [(read(page, ".shine-nnps-model"), nnps.network.text)]
+    model = page.locator(".shine-nnps-model")
+    for n, element in enumerate(nnps.elements, 1):
+        model.get_by_role("button", name=f"{n}. {element.name}").click()
+        model.get_by_text(element.summary[:40]).wait_for(timeout=10_000)
+        found.append((read(page, ".shine-nnps-model"), element.summary))
+    return found
+
+
+SEEDS = {"01-definition.ipynb": seeds_01, "02-district-systems.ipynb": seeds_02,
+         "04-types-standards-impact.ipynb": seeds_04, "05-plays.ipynb": seeds_05, "06-plays-to-plan.ipynb": seeds_06}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_name", list(SEEDS))
+def test_seed_material_reaches_the_participants_page(server, page, page_name):
+    """Every seed item the second edition teaches, found in the page Chromium draws (after the
+    clicks a participant makes to reach it)."""
+    open_page(page, server, page_name)
+    found = SEEDS[page_name](page)
+    assert found
+    missing = [expected for seen, expected in found if words(expected) not in seen]
+    assert not missing, f"{page_name} does not show: {missing}"
+    assert_clean(page, page_name)

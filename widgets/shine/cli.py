@@ -12,10 +12,12 @@ from shine.plan.cli import add_plan_commands
 
 
 def _content_check(args) -> int:
-    from shine.content import check_dir, content_dir
+    from shine.content import ContentError, check_dir, content_dir
 
     directory = Path(args.dir) if args.dir else content_dir()
     curriculum, index, problems = check_dir(directory)
+    if [p.code for p in problems] == ["no-content"]:  # a wrong folder: one sentence, not 25 missing files
+        raise ContentError(directory, problems)
     if problems:
         print(_("The curriculum content in {path} has {n} problem(s):").format(path=directory, n=len(problems)))
         for problem in problems:
@@ -24,6 +26,30 @@ def _content_check(args) -> int:
     counts = {kind: len(items) for kind, items in sorted(index.items.items())}
     print(_("The curriculum content in {path} is valid.").format(path=directory))
     print("  " + ", ".join(f"{kind}: {n}" for kind, n in counts.items()))
+    return 0
+
+
+def _content_readability(args) -> int:
+    from shine.content import content_dir
+    from shine.content.readability import EXEMPT, TARGETS, measure
+    from shine.web.paths import curriculum_root
+
+    directory = Path(args.dir) if args.dir else content_dir()
+    report = measure(directory, None if args.no_notebooks else curriculum_root())
+    shown = report.readings if args.all else report.above_8
+    for reading in sorted(shown, key=lambda r: -r.grade):
+        print(f"{reading.grade:5.1f}  {reading.where}\n       {reading.preview}")
+    print(_("{n} texts of {words}+ words; median grade {median:.1f} (target {target:g}); {above8} above grade 8 "
+            "({share:.0%}, at most {limit:.0%}); {above10} above grade {max:g} (none allowed).").format(
+        n=len(report.readings), words=20, median=report.median, target=TARGETS["median"],
+        above8=len(report.above_8), share=report.above_8_share, limit=TARGETS["above_8_share"],
+        above10=len(report.above_10), max=TARGETS["max"]))
+    print(_("Not measured: {n} exemptions, listed in shine/content/readability.py.").format(n=len(EXEMPT)))
+    failures = report.failures()
+    if failures:
+        print(_("Too hard to read: {what}.").format(what="; ".join(failures)))
+        return 1
+    print(_("Every readability target is met."))
     return 0
 
 
@@ -75,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser("check", help=_("validate every content file and cross-reference"))
     check.add_argument("--dir", help=_("a content folder to check (default: the installed one)"))
     check.set_defaults(func=_content_check)
+    readability = content_sub.add_parser(
+        "readability", help=_("grade every participant-facing text (Flesch-Kincaid) against the plain-language targets"))
+    readability.add_argument("--dir", help=_("a content folder to grade (default: the installed one)"))
+    readability.add_argument("--all", action="store_true", help=_("list every text, not only those above grade 8"))
+    readability.add_argument("--no-notebooks", action="store_true", help=_("grade the content files only"))
+    readability.set_defaults(func=_content_readability)
 
     db = sub.add_parser("db", help=_("the database"))
     db_sub = db.add_subparsers(dest="command_db", required=True)
@@ -130,6 +162,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except FileNotFoundError as exc:  # a folder of notebooks or SHINE_CURRICULUM that is not there
         print(exc.args[0] if len(exc.args) == 1 else exc, file=sys.stderr)
+        return 2
+    except Exception as exc:  # content that does not load, for any command: its problems, not a traceback
+        from shine.content import ContentError  # here, so that --help does not load pydantic
+
+        if not isinstance(exc, ContentError):
+            raise
+        print(exc, file=sys.stderr)
         return 2
 
 

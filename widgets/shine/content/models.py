@@ -155,6 +155,7 @@ class Definition(Sourced):
 class DefinitionFile(Model):
     definition: Definition
     principles: list[Principle] = Field(min_length=7, max_length=7)
+    beliefs: list[Point] = Field(min_length=1)  # why partner: the CSDE's framing of the definition
 
 
 # --- district systems of support --------------------------------------------------------------
@@ -344,6 +345,7 @@ class Sector(Sourced):
 
 
 class PlaysFile(Model):
+    intro: Note  # what the plays are, and are not (not a complete list)
     areas: list[PlayArea] = Field(min_length=3)
     plays: list[Play] = Field(min_length=1)
     community_sectors: list[Sector] = Field(min_length=1)

@@ -22,6 +22,7 @@ class Responsibility(Sourced):
 
 class ResponsibilitiesFile(Model):
     guidance: Note
+    shared: list[Point] = Field(min_length=1)  # the guidance's frame: three equal partners, shared goals
     responsibilities: list[Responsibility] = Field(min_length=6)
 
 
@@ -42,6 +43,7 @@ class District(Sourced):
     name: Text
     approach: Text
     results: list[Text] = Field(min_length=1)
+    voice: Text | None = None  # what someone in the district said about it, paraphrased
 
 
 class Commitment(Sourced):
@@ -55,12 +57,17 @@ class PilotCase(Sourced):
     name: Text
     summary: Text
     rationale: Text
+    aim: Text  # what the pilot set out to do, in the seed's word "institutionalizing"
+    chosen_because: Text
     duration_years: int
     partners: list[Ref("organization")] = Field(min_length=1)
     districts: list[District] = Field(min_length=3)
+    agreement: Text  # the signed agreement the commitments come from
     commitments: list[Commitment] = Field(min_length=3)
     figures: list[Figure] = Field(min_length=1)
     challenges: list[Text] = Field(min_length=1)
+    evaluator: Text  # who evaluated the pilot
+    evaluated: list[Text] = Field(min_length=1)  # what the evaluator looked at
     evaluation_findings: list[Point] = Field(min_length=1)
     open_question: Text
     growth_plan: Text
@@ -73,6 +80,7 @@ class CasePractice(Sourced):
     name: Text
     purpose: Text
     how: list[Text] = Field(min_length=1)
+    heading: Text | None = None  # the heading NNPS lists the practice under
 
 
 class CthssCase(Sourced):
@@ -84,6 +92,18 @@ class CthssCase(Sourced):
     context: list[Text] = Field(min_length=1)
     practices: list[CasePractice] = Field(min_length=2)
     recognition: Text | None = None
+    office: Text | None = None
+
+
+class CfspNeed(Sourced):
+    """A need a district or a family might bring, and the CFSP offer (a ``work`` or
+    ``how_it_works`` point) that meets it: module 2's "who can help?" question."""
+
+    ID_KIND: ClassVar[str] = "cfsp_need"
+    id: Id
+    need: Text
+    answer: Ref("point")
+    explanation: Text
 
 
 class CfspCase(Sourced):
@@ -91,10 +111,12 @@ class CfspCase(Sourced):
     id: Id
     name: Text
     goal: Text
+    foundation: Text  # why it exists: the CT definition as the foundation statewide
     partners: list[Ref("organization")] = Field(min_length=1)
     work: list[Point] = Field(min_length=1)
     how_it_works: list[Point] = Field(min_length=1)
     advisory: Text
+    needs: list[CfspNeed] = Field(min_length=3)
 
 
 class CasesFile(Model):

@@ -12,12 +12,18 @@ from shine.web.html import bullets, esc, page, section
 
 def practice_html(practice_id: str) -> str:
     p = content.get("case_practice", practice_id)
-    return page(f"<h3>{esc(p.name)}</h3><p>{esc(p.purpose)}</p>" + section(_("How it works"), bullets(p.how)))
+    heading = ""
+    if p.heading:
+        heading = f'<p class="shine-meta">' + esc(_("NNPS lists it under: {heading}").format(heading=p.heading)) + "</p>"
+    return page(f"<h3>{esc(p.name)}</h3>{heading}<p>{esc(p.purpose)}</p>" + section(_("How it works"), bullets(p.how)))
 
 
 def context_html() -> str:
     case = content.load().cases.cthss
-    body = f"<p>{esc(case.summary)}</p>" + section(_("Why they needed it"), bullets(case.context))
+    body = f"<p>{esc(case.summary)}</p>"
+    if case.office:
+        body += f"<p>{esc(case.office)}</p>"
+    body += section(_("Why they needed it"), bullets(case.context))
     if case.recognition:
         body += f'<p class="shine-meta">{esc(case.recognition)}</p>'
     return page(body)

@@ -11,7 +11,9 @@ from shine.web.html import bullets, esc, page, section
 
 def district_html(district_id: str) -> str:
     d = content.get("district", district_id)
-    return page(f"<h3>{esc(d.name)}</h3><p>{esc(d.approach)}</p>" + section(_("What came of it"), bullets(d.results)))
+    voice = f'<p class="shine-quote">{esc(d.voice)}</p>' if d.voice else ""
+    return page(f"<h3>{esc(d.name)}</h3><p>{esc(d.approach)}</p>{voice}"
+                + section(_("What came of it"), bullets(d.results)))
 
 
 class PilotDistricts(widgets.VBox):

@@ -45,14 +45,16 @@ def step_html(step: str) -> str:
         partners = [content.get("organization", o).name for o in pilot.partners]
         facts = [f"{figure(i).label}: {amount(i)}" for i in ("pilot-years", "pilot-districts", "pilot-schools",
                                                                "pilot-students", "pilot-cost")]
-        body = (f"<p>{esc(pilot.rationale)}</p><p>{esc(pilot.summary)}</p>" + section(_("In numbers"), bullets(facts))
-                + section(_("Partners"), bullets(partners)))
+        body = (f"<p>{esc(pilot.rationale)}</p><p>{esc(pilot.aim)}</p><p>{esc(pilot.summary)}</p>"
+                + section(_("Why these three districts"), f"<p>{esc(pilot.chosen_because)}</p>")
+                + section(_("In numbers"), bullets(facts)) + section(_("Partners"), bullets(partners)))
     elif step == "commitments":
         rows = "".join(f"<h3>{esc(content.get('role', c.party).name)}</h3>{bullets(c.items)}"
                        for c in pilot.commitments)
-        body = "<p>" + esc(_("Each partner signed up for its part:")) + f"</p>{rows}"
+        body = f"<p>{esc(pilot.agreement)}</p>{rows}"
     elif step == "lessons":
         body = (section(_("What was hard"), bullets(pilot.challenges))
+                + section(_("How the pilot was evaluated"), f"<p>{esc(pilot.evaluator)}</p>" + bullets(pilot.evaluated))
                 + section(_("What the evaluation found"), bullets(p.text for p in pilot.evaluation_findings))
                 + f'<div class="shine-box shine-note"><strong>' + esc(_("Still an open question")) + f'</strong><br/>'
                   f"{esc(pilot.open_question)}</div>")

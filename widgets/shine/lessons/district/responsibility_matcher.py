@@ -48,6 +48,12 @@ def feedback_html(duty, chosen_party: str) -> str:
     return page(callout(body, tone))
 
 
+def frame_html() -> str:
+    """The guidance's frame before its duties: three equal partners, shared goals."""
+    shared = content.load().responsibilities.shared
+    return page(f'<div class="shine-box">{bullets(p.text for p in shared)}</div>')
+
+
 def overview_html() -> str:
     rows = []
     for party in parties():
@@ -79,7 +85,8 @@ class ResponsibilityMatcher(widgets.VBox):
         self.next.on_click(lambda _b: self.go_next())
         self.show_all.observe(lambda change: self._toggle_overview(change["new"]), names="value")
         question = _("Who owes this duty to the partnership?")
-        super().__init__([self.progress, self.duty, widgets.HTML(page(f"<p>{esc(question)}</p>")), self.choice,
+        self.frame = widgets.HTML(frame_html())
+        super().__init__([self.frame, self.progress, self.duty, widgets.HTML(page(f"<p>{esc(question)}</p>")), self.choice,
                           widgets.HBox([self.check, self.next, self.show_all]), self.feedback, self.overview])
         self.add_class("shine-component")
         self.add_class("shine-responsibility-matcher")

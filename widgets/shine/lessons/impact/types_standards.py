@@ -34,17 +34,28 @@ def type_html(type_id: str) -> str:
     return page(body)
 
 
+def school_duties(standard_id: str) -> list[str]:
+    """What the State Board's 2009 guidance asks of schools that this curriculum files under a
+    standard (``standards.school_responsibility_map``)."""
+    return [content.get("responsibility", m.responsibility).duty
+            for m in content.load().standards.school_responsibility_map if standard_id in m.standards]
+
+
 def standards_html() -> str:
     rows = []
     for s in standards():
         # A standard whose 2022 goals are not published by name shows its 2008 goals, labelled.
         goals = bullets(s.goals_2022) or (f"<span class='shine-meta'>" + esc(_("2008 goals:")) + "</span>"
                                           + bullets(s.goals_2008))
+        duties = bullets(school_duties(s.id))
         rows.append(f"<tr><td>{s.number}</td><td>{esc(s.name_2022)}</td><td>{goals}</td>"
-                    f"<td>{esc(s.name_2008)}</td></tr>")
-    head = "".join(f"<th>{esc(h)}</th>" for h in ("#", _("2022 name"), _("2022 goals"), _("2008 name")))
+                    f"<td>{esc(s.name_2008)}{bullets(s.goals_2008)}</td><td>{duties}</td></tr>")
+    head = "".join(f"<th>{esc(h)}</th>" for h in ("#", _("2022 name"), _("2022 goals"), _("2008 name and goals"),
+                                                    _("What Connecticut's 2009 guidance asks schools to do")))
     note = content.load().standards.framework.text
-    return page(f"<p>{esc(note)}</p><table><tr>{head}</tr>{''.join(rows)}</table>")
+    align = _("Linking the guidance to the standards is this curriculum's alignment.")
+    return page(f"<p>{esc(note)}</p><div style='overflow-x:auto'><table><tr>{head}</tr>{''.join(rows)}</table></div>"
+                f"<p class='shine-meta'>{esc(align)}</p>")
 
 
 class TypesAndStandards(widgets.VBox):

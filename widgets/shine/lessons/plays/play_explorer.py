@@ -26,8 +26,8 @@ def play_title(play) -> str:
 def evidence_html(evidence) -> str:
     claim = f"<p>{esc(evidence.claim)}</p>"
     if evidence.related:  # another programme's result: headed as such, never as the play's own
-        claim = (f"<p><strong>{esc(_('A related program with a different model'))}</strong></p>"
-                 f"<p>{esc(evidence.related)}</p>" + claim)
+        heading = esc(_("A related program with a different model"))
+        claim = f"<p><strong>{heading}</strong></p><p>{esc(evidence.related)}</p>" + claim
     if evidence.study:
         study = content.get("study", evidence.study)
         cite = _("Source: {citation} Who was studied: {sample}").format(citation=study.citation, sample=study.sample)
@@ -105,7 +105,8 @@ class PlayExplorer(widgets.VBox):
             w.observe(lambda _c: self._filter(), names="value")
         self.list.observe(lambda change: self._show(change["new"]), names="value")
         self.clear.on_click(lambda _b: self.reset())
-        super().__init__([self.role, self.area, self.type, self.count, widgets.HBox([self.list, self.clear]),
+        self.intro = widgets.HTML(page(f'<p>{esc(content.load().plays.intro.text)}</p>'))
+        super().__init__([self.intro, self.role, self.area, self.type, self.count, widgets.HBox([self.list, self.clear]),
                           widgets.HBox([self.pick, self.drop]), self.shortlist_view, self.detail])
         self.add_class("shine-component")
         self.add_class("shine-play-explorer")
