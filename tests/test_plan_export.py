@@ -9,7 +9,9 @@ import html
 import re
 import subprocess
 import sys
+import unicodedata
 import zipfile
+from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
@@ -19,8 +21,10 @@ from conftest import system_tool
 from docx import Document
 
 from shine.cli import main
-from shine.plan.export import ACTIVITY_COLUMNS_IN, PAGE_MARGIN_IN, export, file_name, md_escape, to_html, to_markdown
+from shine.plan.export import (ACTIVITY_COLUMNS_IN, PAGE_MARGIN_IN, export, file_name, md_escape, plan_path, team_key,
+                               to_html, to_markdown)
 from shine.plan.model import load_plan_file, plan_from_json
+from shine.web.filenames import slug
 
 SAMPLE = Path(__file__).resolve().parents[1] / "widgets" / "shine" / "data" / "sample_plan_high_school.json"
 NASTY = {
@@ -58,11 +62,9 @@ def squash(text: str) -> str:
 # --- Word, through LibreOffice -------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def pdf(tmp_path_factory):
+def to_pdf(plan, folder: Path) -> Path:
+    """The plan's .docx, turned into a PDF by LibreOffice."""
     soffice = system_tool("soffice", "the .docx export is checked by converting it with LibreOffice")
-    plan = load_plan_file(SAMPLE)
-    folder = tmp_path_factory.mktemp("docx")
     docx = folder / file_name(plan, "docx")
     docx.write_bytes(export(plan, "docx"))
     profile = folder / "lo-profile"  # its own profile: a parallel worker's LibreOffice must not collide
@@ -71,6 +73,17 @@ def pdf(tmp_path_factory):
     path = docx.with_suffix(".pdf")
     assert out.returncode == 0 and path.exists(), out.stdout + out.stderr
     return path
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory):
+    return to_pdf(load_plan_file(SAMPLE), tmp_path_factory.mktemp("docx"))
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    pdftotext = system_tool("pdftotext", "reads the text of the converted plan")
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [page for page in text.split("\f") if page.strip()]
 
 
 def activity_columns(pdf: Path) -> list[str]:
@@ -133,10 +146,11 @@ def test_the_word_file_is_laid_out_as_a_plan_to_file(plan):
     team = doc.tables[1]
     assert len(team.rows) == 1 + len(plan.team)
     activities = doc.tables[3]
-    assert activities.rows[0].cells[0].text == "Activity, type and standard"
-    assert len(activities.rows) == 1 + len(plan.goals[0].activities)
-    assert plan.goals[0].activities[0].lead in activities.rows[1].cells[3].text
-    assert "$900" in activities.rows[1].cells[4].text
+    assert activities.rows[0].cells[0].text == f"Activities for {headings[2]}"  # the goal, over every page
+    assert activities.rows[1].cells[0].text == "Activity, type and standard"
+    assert len(activities.rows) == 2 + len(plan.goals[0].activities)
+    assert plan.goals[0].activities[0].lead in activities.rows[2].cells[3].text
+    assert "$900" in activities.rows[2].cells[4].text
 
 
 def test_the_word_file_keeps_every_script_as_text(nasty_plan):
@@ -150,6 +164,174 @@ def test_the_word_file_keeps_every_script_as_text(nasty_plan):
     with zipfile.ZipFile(BytesIO(data)) as z:
         xml = z.read("word/document.xml").decode("utf-8")
     assert "<script>" not in xml and "&lt;script&gt;" in xml
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def row_flags(row) -> set[str]:
+    pr = row._tr.trPr
+    return set() if pr is None else {child.tag.replace(W, "") for child in pr}
+
+
+def long_plan(plan):
+    """Goal 1 with fifteen activities: its table runs over several pages."""
+    goal = plan.goals[0]
+    first = goal.activities[0]
+    goal.activities = [first.model_copy(update={"id": f"a-{i}", "what": f"Activity number {i}: {first.what}"})
+                       for i in range(15)]
+    return plan
+
+
+def test_the_word_file_numbers_its_pages_under_the_plans_title(plan):
+    doc = Document(BytesIO(export(plan, "docx")))
+    footer = doc.sections[0].footer.paragraphs[0]
+    xml = footer._p.xml
+    fields = [t.strip() for t in re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", xml)]
+    assert fields == ["PAGE", "NUMPAGES"]
+    assert footer.text.startswith(f"One-Year Action Plan for Partnerships: {plan.school}, {plan.school_year}\t")
+    assert re.sub(r"\s+", " ", footer.text).endswith("Page 1 of 1")  # the fields' placeholders, filled when printed
+
+
+def test_a_goal_stays_with_its_table_and_a_continued_table_repeats_the_goal(plan):
+    plan = long_plan(plan)
+    plan.goals[1].activities[0].tasks = "\n".join(f"Step {i}: call the families" for i in range(50))  # > a page
+    doc = Document(BytesIO(export(plan, "docx")))
+    body = list(doc.element.body)
+    for goal_number, goal in enumerate(plan.goals, start=1):
+        heading = next(p for p in doc.paragraphs if p.text.startswith(f"Goal {goal_number} ("))
+        assert heading.paragraph_format.keep_with_next, heading.text
+        # heading, facts table, spacer paragraph, activity table: all but the table lead into the next.
+        i = body.index(heading._p)
+        facts, spacer = body[i + 1], body[i + 2]
+        assert facts.tag == W + "tbl" and spacer.tag == W + "p"
+        assert all(p.paragraph_format.keep_with_next for t in doc.tables if t._tbl is facts
+                   for r in t.rows for c in r.cells for p in c.paragraphs)
+        assert "<w:keepNext/>" in spacer.xml
+        table = next(t for t in doc.tables if t._tbl is body[i + 3])
+        caption, columns = table.rows[0], table.rows[1]
+        assert heading.text in caption.cells[0].text and len({id(c._tc) for c in caption.cells}) == 1  # merged
+        assert columns.cells[0].text == "Activity, type and standard"
+        assert {"tblHeader", "cantSplit"} <= row_flags(caption) and {"tblHeader", "cantSplit"} <= row_flags(columns)
+        for row in table.rows[2:]:
+            assert "tblHeader" not in row_flags(row)
+    long_rows = doc.tables[5].rows[2:]  # goal 2: its first activity cannot fit on one page
+    assert "cantSplit" not in row_flags(long_rows[0])
+    assert all("cantSplit" in row_flags(r) for r in long_rows[1:])
+    assert all("cantSplit" in row_flags(r) for r in doc.tables[3].rows)
+
+
+def test_the_pdf_repeats_the_goal_on_every_page_its_table_runs_onto(plan, tmp_path):
+    plan = long_plan(plan)
+    pages = pdf_pages(to_pdf(plan, tmp_path))
+    assert len(pages) >= 3
+    title = squash(f"One-Year Action Plan for Partnerships: {plan.school}, {plan.school_year}")
+    for number, page in enumerate(pages, start=1):
+        assert squash(f"Page {number} of {len(pages)}") in squash(page), number
+        assert title in squash(page)
+    caption = squash("Activities for Goal 1 (Academic goals)")
+    with_activities = [p for p in pages if "Activitynumber" in squash(p)]
+    assert len(with_activities) >= 2
+    for page in with_activities:  # a continued table starts again with the goal and the columns
+        assert caption in squash(page) and "Activity,typeand" in squash(page)
+    for goal_number, goal in enumerate(plan.goals, start=1):  # never a heading alone at a page's foot
+        page = next(p for p in pages if squash(f"): {goal.title}") in squash(p))  # its heading's page
+        assert squash(goal.sip_goal)[:40] in squash(page), goal_number  # its facts, and its first activity
+        assert squash(" ".join(goal.activities[0].what.split()[:2])) in squash(page), goal_number
+
+
+def test_the_pdf_says_whose_plan_it_is(pdf, plan):
+    pdfinfo = system_tool("pdfinfo", "reads the converted plan's properties")
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert f"Title:           One-Year Action Plan for Partnerships: {plan.school}, {plan.school_year}" in info
+    assert plan.school in re.search(r"^Author:\s*(.*)$", info, re.M).group(1)
+    pages = pdf_pages(pdf)
+    assert squash(f"Page 1 of {len(pages)}") in squash(pages[0])
+    assert squash(f"Page {len(pages)} of {len(pages)}") in squash(pages[-1])
+
+
+def test_the_word_files_properties_are_the_plans(plan):
+    before = datetime.now(timezone.utc) - timedelta(seconds=2)
+    props = Document(BytesIO(export(plan, "docx"))).core_properties
+    assert props.title == f"One-Year Action Plan for Partnerships: {plan.school}, {plan.school_year}"
+    assert props.author == props.last_modified_by == f"{plan.school}, {plan.district}"
+    assert "python-docx" not in (props.author + props.comments + props.last_modified_by)
+    for when in (props.created, props.modified):
+        assert before <= when <= datetime.now(timezone.utc) + timedelta(seconds=2)
+    assert plan.school_year in props.subject and "partnerships" in props.subject
+    assert plan.school in props.keywords and "family engagement" in props.keywords
+    assert props.language == "en" and props.identifier == team_key(plan)
+    assert props.comments == "This plan passes every rule."
+    with zipfile.ZipFile(BytesIO(export(plan, "docx"))) as z:
+        assert '<w:lang w:val="en"' in z.read("word/styles.xml").decode("utf-8")
+
+
+# --- file names --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("school, stem", [
+    ("Riverside High School", "riverside-high-school"),
+    ("École Élémentaire Ærø", "école-élémentaire-ærø"),
+    ("E\u0301cole", "école"),  # decomposed accents are joined (NFC): one name whatever the keyboard
+    ("St. Mary's", "st-marys"),
+    ("مدرسة النور الثانوية", "مدرسة-النور-الثانوية"),
+    ("北京市第一中学", "北京市第一中学"),
+    ("विद्यालय", "विद्यालय"),  # the vowel signs stay with their letters
+    ('a<b>c:d"e/f\\g|h?i*j', "a-b-c-d-e-f-g-h-i-j"),
+    ("CON", "school-con"),
+    ("???", "school"),
+])
+def test_file_names_keep_every_scripts_letters_and_nothing_a_disk_forbids(plan, school, stem):
+    plan.school = school
+    assert file_name(plan, "docx") == f"{stem}-2026-2027-plan.docx"
+
+
+def test_a_slug_drops_control_characters_and_reserved_names():
+    assert slug("a\x00b\x1fc\x7fd\u200be", fallback="x") == "a-b-c-d-e"
+    assert slug("NUL", fallback="school") == "school-nul" and slug("", fallback="school") == "school"
+
+
+def test_a_long_name_is_cut_between_letters_within_what_a_disk_takes(plan):
+    plan.school = "北京市第一中学" * 20
+    name = file_name(plan, "docx")
+    assert name.startswith("北京市第一中学") and len(name.encode("utf-8")) < 200
+    plan.school = " ".join(["मेरा विद्यालय"] * 10)
+    whole = "-".join(["मेरा-विद्यालय"] * 10)
+    stem = file_name(plan, "docx").removesuffix("-2026-2027-plan.docx")
+    assert len(stem) <= 60 and not stem.endswith("-") and whole.startswith(stem)
+    assert not unicodedata.category(whole[len(stem)]).startswith("M")  # no vowel sign cut off its letter
+    assert slug("मेरा", fallback="x", max_chars=3) == "मे"  # "मेर" would leave the "ा" of "रा" behind
+
+
+def test_schools_named_alike_never_share_a_file(plan, tmp_path):
+    schools = ["St. Mary's", "St Marys", "مدرسة النور", "مدرسة الأمل", "北京市第一中学", "上海中学"]
+    plans = []
+    for school in schools:
+        other = plan.model_copy(deep=True)
+        other.school = school
+        plans.append(other)
+    assert file_name(plans[0], "docx") == file_name(plans[1], "docx")  # the names slug alike...
+    for fmt in ("docx", "md", "html", "json"):
+        written = []
+        for other in plans:
+            path = plan_path(other, fmt, tmp_path)
+            path.write_bytes(export(other, fmt))
+            written.append(path)
+        assert len(set(written)) == len(plans), written  # ... and yet no file was overwritten
+        assert written[1].name == f"st-marys-2026-2027-plan-2.{fmt}"
+        assert {p.name.split("-")[0] for p in written[2:]} == {"مدرسة", "北京市第一中学", "上海中学"}
+        assert not any(p.name.startswith("school-") for p in written)
+        for other, path in zip(plans, written):  # every file still holds its own school
+            assert plan_path(other, fmt, tmp_path) == path  # exporting again replaces the team's own file
+        if fmt != "docx":
+            for other, path in zip(plans, written):
+                assert other.school in path.read_text(encoding="utf-8") or html.escape(other.school) in \
+                    path.read_text(encoding="utf-8") or md_escape(other.school) in path.read_text(encoding="utf-8")
+    assert Document(str(tmp_path / "st-marys-2026-2027-plan-2.docx")).core_properties.author.startswith("St Marys")
+    # A file of that name that is not a plan at all is not overwritten either.
+    (tmp_path / "other-2026-2027-plan.md").write_text("my notes", encoding="utf-8")
+    plans[0].school = "Other"
+    assert plan_path(plans[0], "md", tmp_path).name == "other-2026-2027-plan-2.md"
 
 
 # --- Markdown and the web page -------------------------------------------------------------------------

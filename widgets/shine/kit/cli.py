@@ -1,4 +1,5 @@
-"""``shine agenda``, ``shine guides``, ``shine handouts``: the facilitator's kit on the command line."""
+"""``shine agenda``, ``shine guides``, ``shine handouts [all|modules|glossary]``: the facilitator's kit on the
+command line."""
 
 from __future__ import annotations
 
@@ -41,9 +42,12 @@ def _handouts(args) -> int:
     def progress(i: int, n: int, module_id: str) -> None:
         print(_("[{i}/{n}] {module}").format(i=i, n=n, module=module_id), file=sys.stderr, flush=True)
 
+    modules = [m for m in args.modules.split(",") if m.strip()] if args.modules else None
+    if args.what == handouts.GLOSSARY:
+        modules = []
     try:
-        written = handouts.build(Path(args.out), modules=args.modules.split(",") if args.modules else None,
-                                 guides=not args.no_guides, pdf=not args.no_pdf, progress=progress)
+        written = handouts.build(Path(args.out), modules=modules, guides=not args.no_guides,
+                                 glossary=args.what != "modules", pdf=not args.no_pdf, progress=progress)
     except handouts.HandoutError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -96,7 +100,10 @@ def add_facilitator_commands(sub) -> None:
     board.add_argument("--out", help=_("write to this file"))
     board.set_defaults(func=_visits_board)
 
-    handouts = sub.add_parser("handouts", help=_("printable pages and PDFs of every module and guide"))
+    handouts = sub.add_parser("handouts", help=_("printable pages and PDFs of every module and guide, and the glossary"))
+    handouts.add_argument("what", nargs="?", choices=("all", "modules", "glossary"), default="all",
+                          help=_("all (default); modules: modules and guides only; glossary: only the glossary, "
+                                 "in alphabetical order, for interpreters"))
     handouts.add_argument("--out", default="handouts", help=_("folder to write to (default: handouts/)"))
     handouts.add_argument("--modules", help=_("only these module ids, comma-separated"))
     handouts.add_argument("--no-guides", action="store_true", help=_("modules only, no facilitator guides"))

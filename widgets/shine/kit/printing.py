@@ -1,6 +1,7 @@
 """Print mode: every ipywidget shows itself as static HTML, so a module executed for a handout
-prints its menus as lists of choices, its text boxes as space to write in, and its charts as
-images. ``install()`` is run by ``shine.kit.handouts`` in the kernel before the notebook's cells."""
+prints its menus as lists of choices, each with an empty box to tick (never a choice made for the
+reader), its text boxes as space to write in, and its charts as images. ``install()`` is run by
+``shine.kit.handouts`` in the kernel before the notebook's cells."""
 
 from __future__ import annotations
 
@@ -51,10 +52,9 @@ def static_html(w) -> str:
     if kind == "Output":
         return _output_html(w.outputs)
     if kind in CHOICE_WIDGETS:
+        # Every box empty: a menu's first or default choice is not the reader's answer on paper.
         options = upstream.choice_labels(w)
-        chosen = getattr(w, "label", None)
-        items = "".join(f"<li>{'&#9746;' if opt == chosen else '&#9744;'} {esc(opt)}</li>"
-                        for opt in options if opt not in ("", _("Choose...")))
+        items = "".join(f"<li>&#9744; {esc(opt)}</li>" for opt in options if opt not in ("", _("Choose...")))
         return f'<div class="shine-print-choice">{_label(w)}<ul style="list-style:none">{items}</ul></div>'
     if kind in TEXT_WIDGETS:
         lines = 4 if kind == "Textarea" else 1
@@ -62,7 +62,7 @@ def static_html(w) -> str:
         return (f'{_label(w)}<div style="border:1px solid #888;min-height:{1.6 * lines}em;padding:0.3em">'
                 f"{filled}</div>")
     if kind == "Checkbox":
-        return f"<p>{'&#9746;' if w.value else '&#9744;'} {esc(w.description)}</p>"
+        return f"<p>&#9744; {esc(w.description)}</p>"
     if hasattr(w, "value") and kind.endswith(("Slider", "Text", "Progress")):
         return f"<p>{esc(getattr(w, 'description', ''))} {esc(w.value)}</p>"
     children = getattr(w, "children", ())

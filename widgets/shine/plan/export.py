@@ -13,13 +13,19 @@ character that could start formatting or HTML, and the web page escapes it with
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
+from pathlib import Path
 
 from shine import content
-from shine.i18n import _
+from shine.i18n import _, get_language
+from shine.web.filenames import free_path, slug
 from shine.web.html import esc
 
 from .model import Activity, Goal, Plan, field_label, kind_name, level_label
@@ -29,6 +35,7 @@ FORMATS = ("docx", "md", "html", "json")
 # The Word page: US letter, landscape, and the six activity columns of the NNPS forms (inches).
 PAGE_MARGIN_IN = 0.6
 ACTIVITY_COLUMNS_IN = (2.0, 1.2, 2.0, 1.6, 1.4, 1.6)
+ROW_KEPT_WHOLE_MAX_LINES = 30  # a taller activity row may break across pages (Word would cut it)
 
 
 # --- what every format shows ------------------------------------------------------------------
@@ -119,9 +126,51 @@ def layout(plan: Plan, report: Report | None = None) -> Layout:
 
 
 def file_name(plan: Plan, fmt: str) -> str:
-    """``riverside-high-school-2026-2027-plan.docx``: only letters, digits and dashes."""
-    stem = re.sub(r"[^a-z0-9]+", "-", plan.school.casefold()).strip("-")[:60] or "school"
-    return f"{stem}-{plan.school_year}-plan.{fmt}"
+    """``riverside-high-school-2026-2027-plan.docx``; ``école-ærø-2026-2027-plan.docx``: the
+    school's letters and digits in whatever script it is written, nothing Windows or macOS forbid
+    (``shine.web.filenames.slug``). Two schools may get the same name ("St. Mary's", "St Marys"):
+    :func:`plan_path` is what keeps them apart in a folder."""
+    return f"{slug(plan.school, fallback='school')}-{slug(plan.school_year, fallback='year')}-plan.{fmt}"
+
+
+def team_key(plan: Plan) -> str:
+    """A short id of the plan's team (its district and school, as the store tells teams apart),
+    the same for every export of that team, written into every export as ``shine-team:<id>``."""
+    return _team_mark(plan.district, plan.school)
+
+
+def _team_mark(district: str, school: str) -> str:
+    who = unicodedata.normalize("NFC", f"{district.strip()}\n{school.strip()}")
+    return "shine-team:" + hashlib.sha256(who.encode("utf-8")).hexdigest()[:16]
+
+
+def _is_plan_of(plan: Plan, path: Path) -> bool:
+    """Whether the file at ``path`` is an export of ``plan``'s team (any version, any year)."""
+    mark = team_key(plan)
+    try:
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as z:
+                return mark in z.read("docProps/core.xml").decode("utf-8")
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".json":
+            data = json.loads(text)
+            return _team_mark(data["district"], data["school"]) == mark
+        return mark in text
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
+        return False  # unreadable or not a plan: someone else's, never overwritten
+
+
+def plan_path(plan: Plan, fmt: str, folder: Path | str = ".") -> Path:
+    """Where to write ``plan``'s export in ``folder``: :func:`file_name`, unless a file of that name
+    is there and is not this team's plan; then ``...-plan-2.docx``, ``-3``..., the first free one.
+
+    Decided so: the name stays the school's own (no code in every name), a team exporting again
+    replaces its own earlier file instead of piling up copies, and two schools whose names slug
+    alike ("St. Mary's" and "St Marys", or the same school name in two districts) never overwrite
+    each other. Whose file it is comes from the ``shine-team`` id (:func:`team_key`) every export
+    carries: the .docx in its properties, Markdown and HTML in a comment or a meta tag, the plan
+    file in its district and school."""
+    return free_path(Path(folder), file_name(plan, fmt), lambda path: _is_plan_of(plan, path))
 
 
 # --- Word ------------------------------------------------------------------------------------
@@ -146,22 +195,52 @@ def _cell_text(cell, text: str, *, bold: bool = False) -> None:
         paragraph.add_run(line).bold = bold
 
 
-def _table(doc, rows: list[list[str]], header: list[str] | None, widths: list[float]):
+def _keep_with_next(row) -> None:
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def _fits_a_page(values: list[str], widths: list[float]) -> bool:
+    """Roughly whether a row fits on one page (about 15 characters an inch at 9.5 pt, 40 lines
+    a landscape page): only such rows are kept whole; a longer one must be allowed to break."""
+    lines = max(sum(1 + len(line) // max(1, int(width * 15)) for line in text.split("\n"))
+                for text, width in zip(values, widths))
+    return lines <= ROW_KEPT_WHOLE_MAX_LINES
+
+
+def _table(doc, rows: list[list[str]], header: list[str] | None, widths: list[float], *,
+           caption: str = "", keep_rows: int = 0):
+    """A table; ``caption`` (a goal's name) and ``header`` repeat at the top of every page the table
+    runs onto. The captions, the header and the first ``keep_rows`` rows stay with what follows."""
     from docx.shared import Inches
 
     table = doc.add_table(rows=0, cols=len(widths))
     table.style = "Table Grid"
     table.autofit = False
+    heads = []
+    if caption:
+        row = table.add_row()
+        merged = row.cells[0].merge(row.cells[-1])
+        _cell_text(merged, caption, bold=True)
+        heads.append(row)
     if header:
         row = table.add_row()
         for cell, text in zip(row.cells, header):
             _cell_text(cell, text, bold=True)
+        heads.append(row)
+    for row in heads:
         _row_flag(row, "tblHeader")
-    for values in rows:
+        _row_flag(row, "cantSplit")
+        _keep_with_next(row)
+    for i, values in enumerate(rows):
         row = table.add_row()
         for cell, text in zip(row.cells, values):
             _cell_text(cell, text)
-        _row_flag(row, "cantSplit")
+        if _fits_a_page(values, widths):
+            _row_flag(row, "cantSplit")
+        if i < keep_rows:
+            _keep_with_next(row)
     # Word reads the cells' widths, LibreOffice the table grid's: set both.
     for column, width in zip(table.columns, widths):
         column.width = Inches(width)
@@ -171,12 +250,91 @@ def _table(doc, rows: list[list[str]], header: list[str] | None, widths: list[fl
     return table
 
 
+def _heading(doc, text: str, level: int):
+    heading = doc.add_heading(text, level=level)
+    heading.paragraph_format.keep_with_next = True  # never alone at the bottom of a page
+    return heading
+
+
+def _field(paragraph, code: str, shown: str) -> None:
+    """A Word field (``PAGE``, ``NUMPAGES``) that the office suite fills in on every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str):
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        return element
+
+    paragraph.add_run()._r.append(char("begin"))
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = f" {code} "
+    paragraph.add_run()._r.append(instruction)
+    paragraph.add_run()._r.append(char("separate"))
+    paragraph.add_run(shown)
+    paragraph.add_run()._r.append(char("end"))
+
+
+def _footer(section, title: str) -> None:
+    """``<plan title>`` on the left, ``Page N of M`` on the right of every page."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Inches, Pt
+
+    paragraph = section.footer.paragraphs[0]
+    width = section.page_width - section.left_margin - section.right_margin
+    stops = paragraph.paragraph_format.tab_stops
+    for inches in (3.25, 6.5):  # the Footer style's centre and right tabs, made for portrait
+        stops.add_tab_stop(Inches(inches), WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    paragraph.add_run(title).font.size = Pt(8)
+    paragraph.add_run("\t")
+    for part in re.split(r"(\{page\}|\{pages\})", _("Page {page} of {pages}")):
+        if part == "{page}":
+            _field(paragraph, "PAGE", "1")
+        elif part == "{pages}":
+            _field(paragraph, "NUMPAGES", "1")
+        elif part:
+            paragraph.add_run(part)
+
+
+def _properties(doc, plan: Plan, lay: Layout, title: str) -> None:
+    """The file's own properties (what a file list, a search or a PDF's metadata shows): the
+    plan's, not python-docx's template (author "python-docx", created in 2013)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = doc.core_properties
+    team = ", ".join(v for v in (plan.school, plan.district) if v)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    props.title, props.author, props.last_modified_by = title, team, team
+    props.created = props.modified = now
+    props.subject = _("School, family and community partnerships, {year}").format(year=plan.school_year)
+    props.keywords = "; ".join([_("One-Year Action Plan"), _("family engagement"), _("partnerships"),
+                                plan.school, plan.district, plan.school_year])
+    props.category = lay.subtitle
+    props.comments = " ".join(lay.check_lines)[:1000]
+    props.identifier = team_key(plan)
+    props.language = get_language()
+    # The language Word checks the spelling in: the document's default, for every paragraph.
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), get_language())
+
+
 def to_docx(plan: Plan, report: Report | None = None) -> bytes:
+    """The plan as a Word file: landscape letter pages, the school on top of each page, the plan's
+    title and "Page N of M" at the bottom; a goal's heading, its facts and the first activity stay
+    on one page, and an activity table running onto the next page repeats the goal and the columns."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Inches, Pt
 
     lay = layout(plan, report)
+    title = f"{lay.title}: {plan.school}, {plan.school_year}"
     doc = Document()
     section = doc.sections[0]
     # Landscape: six activity columns are what the NNPS forms have.
@@ -186,26 +344,28 @@ def to_docx(plan: Plan, report: Report | None = None) -> bytes:
         setattr(section, side, Inches(PAGE_MARGIN_IN))
     doc.styles["Normal"].font.size = Pt(9.5)
     section.header.paragraphs[0].text = " · ".join(v for _k, v in lay.header[:3])
-    doc.core_properties.title = f"{lay.title}: {plan.school}, {plan.school_year}"
+    _footer(section, title)
+    _properties(doc, plan, lay, title)
 
     doc.add_heading(lay.title, level=0)
     doc.add_paragraph(lay.subtitle)
     _table(doc, [[k, v] for k, v in lay.header], None, [2.0, 7.8])
-    doc.add_heading(field_label("team"), level=1)
+    _heading(doc, field_label("team"), 1)
     if lay.team:
         _table(doc, [[role, name or "—"] for role, name in lay.team], [field_label("role"), field_label("name")],
                [3.0, 6.8])
     else:
         doc.add_paragraph(_("No team members are listed yet."))
     for block in lay.goals:
-        doc.add_heading(block.heading, level=1)
-        _table(doc, [[k, v or "—"] for k, v in block.facts], None, [2.6, 7.2])
-        doc.add_paragraph()
+        _heading(doc, block.heading, 1)
+        _table(doc, [[k, v or "—"] for k, v in block.facts], None, [2.6, 7.2], keep_rows=len(block.facts))
+        doc.add_paragraph().paragraph_format.keep_with_next = True
         if block.rows:
-            _table(doc, block.rows, lay.columns, list(ACTIVITY_COLUMNS_IN))
+            _table(doc, block.rows, lay.columns, list(ACTIVITY_COLUMNS_IN),
+                   caption=_("Activities for {goal}").format(goal=block.heading))
         else:
             doc.add_paragraph(_("No activities yet."))
-    doc.add_heading(lay.check_title, level=1)
+    _heading(doc, lay.check_title, 1)
     for line in lay.check_lines:
         doc.add_paragraph(line, style="List Bullet")
     buf = io.BytesIO()
@@ -249,6 +409,7 @@ def to_markdown(plan: Plan, report: Report | None = None) -> str:
         else:
             out.append(md_escape(_("No activities yet.")))
     out += ["", f"## {md_escape(lay.check_title)}", ""] + [f"- {_md_cell(line)}" for line in lay.check_lines]
+    out += ["", f"<!-- {team_key(plan)} -->"]  # whose file this is (plan_path); invisible when shown
     return "\n".join(out) + "\n"
 
 
@@ -303,7 +464,8 @@ def to_html(plan: Plan, report: Report | None = None) -> str:
     parts.append("</ul>")
     title = f"{lay.title}: {plan.school}, {plan.school_year}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{esc(title)}</title><style>{PRINT_CSS}</style></head>"
+            f"<title>{esc(title)}</title><meta name=\"shine-team\" content=\"{team_key(plan)}\">"
+            f"<style>{PRINT_CSS}</style></head>"
             f"<body>{''.join(parts)}</body></html>\n")
 
 
