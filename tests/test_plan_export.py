@@ -425,6 +425,29 @@ def test_shine_plan_import_list_export_and_check(home, capsys, plan):
     assert "ready to hand in" in capsys.readouterr().out
 
 
+def test_shine_plan_export_never_overwrites_another_schools_file(home, capsys, plan):
+    """Two schools whose names make the same file name, exported by the command line into one
+    folder: two files; the first school exporting again replaces only its own."""
+    import json
+
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    for school in ("St. Mary's School", "St Marys School"):
+        data["school"] = school
+        path = home / f"{school}.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        assert main(["plan", "import", str(path)]) == 0
+    out = home / "exports"
+    out.mkdir()
+    for school in ("St. Mary's School", "St Marys School", "St. Mary's School"):
+        assert main(["plan", "export", "--team", school, "--year", "2026-2027", "--format", "md",
+                     "--out", str(out)]) == 0
+    capsys.readouterr()
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["st-marys-school-2026-2027-plan-2.md", "st-marys-school-2026-2027-plan.md"]
+    assert "St. Mary's School" in (out / written[1]).read_text(encoding="utf-8")
+    assert "St Marys School" in (out / written[0]).read_text(encoding="utf-8")
+
+
 def test_shine_plan_check_explains_what_to_fix(home, capsys, plan):
     plan.goals[0].activities[0].lead = ""
     broken = home / "broken.json"

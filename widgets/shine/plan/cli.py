@@ -70,7 +70,7 @@ def _plan_print_report(plan, report) -> None:
 
 
 def _plan_export(args) -> int:
-    from .export import export, file_name
+    from .export import export, plan_path
     from .model import PlanError
 
     try:
@@ -85,9 +85,10 @@ def _plan_export(args) -> int:
     if args.out == "-":
         sys.stdout.buffer.write(data)
         return 0
-    out = Path(args.out) if args.out else Path(file_name(plan, args.format))
+    # A folder (or none: the current one) gets the plan's own name, never another school's file.
+    out = Path(args.out) if args.out else plan_path(plan, args.format)
     if out.is_dir():
-        out = out / file_name(plan, args.format)
+        out = plan_path(plan, args.format, out)
     out.write_bytes(data)
     print(_("Wrote {path} (plan version {n}).").format(path=out, n=version))
     return 0

@@ -99,8 +99,8 @@ def _activity_row(plan: Plan, goal: Goal, activity: Activity) -> list[str]:
 def layout(plan: Plan, report: Report | None = None) -> Layout:
     report = report or check(plan)
     roles = content.index().items["role"]
-    form = _("Form G: activities organised by goals") if plan.form == "G" else \
-        _("Form T: activities organised by the six types of involvement")
+    form = _("Form G: activities organized by goals") if plan.form == "G" else \
+        _("Form T: activities organized by the six types of involvement")
     header = [(field_label("school"), plan.school), (field_label("district"), plan.district),
               (field_label("school_year"), plan.school_year)]
     if plan.level:
