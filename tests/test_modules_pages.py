@@ -190,7 +190,7 @@ def seeds_02(page) -> list[tuple[str, str]]:
     box = page.locator(".shine-cfsp")
     need = cfsp.needs[1]
     box.locator("select").select_option(label=need.need)
-    box.get_by_label(content.get("point", need.answer).text).check()
+    box.locator("label", has_text=content.get("point", need.answer).text).click()  # as a person does: the words
     box.get_by_role("button", name="Check").click()
     box.get_by_text("Yes, that fits.").wait_for(timeout=10_000)
     found.append((read(page, ".shine-cfsp"), need.explanation))

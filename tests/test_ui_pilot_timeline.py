@@ -25,7 +25,7 @@ def test_the_timeline_shows_the_pilot_reach_and_the_planned_growth():
     t.step.value = "lessons"
     assert content.load().cases.pilot.open_question[:40] in text_of(t.detail)
     t.step.value = "commitments"
-    assert "Each partner signed up" in text_of(t.detail)
+    assert content.load().cases.pilot.agreement in text_of(t.detail)
 
 
 def test_the_timeline_chart_marks_the_plan_as_planned_and_carries_alt_text():

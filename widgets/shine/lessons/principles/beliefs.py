@@ -13,7 +13,7 @@ from shine.web.html import bullets, esc, page
 def beliefs_html() -> str:
     beliefs = content.load().definition.beliefs
     question = _("Which of these does your school already live by? Which one is hardest?")
-    return page(f"<h3>{esc(_('Why partner?'))}</h3>" + bullets(b.text for b in beliefs)
+    return page(bullets(b.text for b in beliefs)
                 + f'<p class="shine-meta">{esc(question)}</p>')
 
 
