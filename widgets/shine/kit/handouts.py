@@ -143,8 +143,9 @@ def glossary_html() -> str:
     terms = sorted(content.items("term"), key=lambda t: _sort_key(t.term))
     title = _("Glossary: the words of Time to Shine")
     note = _("For interpreters: every word in alphabetical order, with room to write it in your language.")
+    also = _("Also: {words}")
     rows = "".join(f"<tr><th scope='row'>{esc(t.term)}</th><td>{esc(t.meaning)}"
-                   + (f"<br><small>{esc(_('Also: {words}').format(words=', '.join(t.also)))}</small>" if t.also else "")
+                   + (f"<br><small>{esc(also.format(words=', '.join(t.also)))}</small>" if t.also else "")
                    + "</td><td></td></tr>" for t in terms)
     head = "".join(f"<th scope='col'>{esc(h)}</th>" for h in (_("Term"), _("What it means"), _("In your language")))
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{esc(title)}</title>{PRINT_CSS}"
