@@ -266,6 +266,24 @@ def test_the_word_files_properties_are_the_plans(plan):
         assert '<w:lang w:val="en"' in z.read("word/styles.xml").decode("utf-8")
 
 
+def test_a_plan_with_many_problems_and_long_names_still_exports_every_format():
+    """The file format holds 255 characters per property: a new plan's long list of problems, or
+    a long school name, is cut to fit, never a failed download."""
+    from shine.plan.model import Activity, Goal, new_plan
+    from shine.plan.rules import check
+
+    fresh = new_plan("Harbor Valley " * 8, "Riverside High School " * 8, "2026-2027", level="high")
+    fresh.goals.append(Goal(id="g1", kind="academic", title="<b>strategies</b>",
+                            activities=[Activity(id="a1", what="Family math night")]))
+    report = check(fresh)
+    assert len(" ".join(r.rule.name for r in report.results if not r.passed)) > 255
+    for fmt in ("docx", "md", "html", "json"):
+        assert export(fresh, fmt, report)
+    props = Document(BytesIO(export(fresh, "docx", report))).core_properties
+    assert len(props.comments) <= 255 and props.comments.endswith("…")
+    assert len(props.author) <= 255 and props.author.startswith("Riverside High School")
+
+
 # --- file names --------------------------------------------------------------------------------------
 
 

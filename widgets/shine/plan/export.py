@@ -298,24 +298,30 @@ def _footer(section, title: str) -> None:
             paragraph.add_run(part)
 
 
+PROPERTY_MAX = 255  # python-docx refuses a longer core property (the format's limit)
+
+
 def _properties(doc, plan: Plan, lay: Layout, title: str) -> None:
     """The file's own properties (what a file list, a search or a PDF's metadata shows): the
     plan's, not python-docx's template (author "python-docx", created in 2013)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
+    def fit(text: str) -> str:  # the file format holds at most 255 characters per property
+        return text if len(text) <= PROPERTY_MAX else text[:PROPERTY_MAX - 1] + "…"
+
     props = doc.core_properties
-    team = ", ".join(v for v in (plan.school, plan.district) if v)
+    team = fit(", ".join(v for v in (plan.school, plan.district) if v))
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    props.title, props.author, props.last_modified_by = title, team, team
+    props.title, props.author, props.last_modified_by = fit(title), team, team
     props.created = props.modified = now
-    props.subject = _("School, family and community partnerships, {year}").format(year=plan.school_year)
-    props.keywords = "; ".join([_("One-Year Action Plan"), _("family engagement"), _("partnerships"),
-                                plan.school, plan.district, plan.school_year])
-    props.category = lay.subtitle
-    props.comments = " ".join(lay.check_lines)[:1000]
-    props.identifier = team_key(plan)
-    props.language = get_language()
+    props.subject = fit(_("School, family and community partnerships, {year}").format(year=plan.school_year))
+    props.keywords = fit("; ".join([_("One-Year Action Plan"), _("family engagement"), _("partnerships"),
+                                    plan.school, plan.district, plan.school_year]))
+    props.category = fit(lay.subtitle)
+    props.comments = fit(" ".join(lay.check_lines))
+    props.identifier = fit(team_key(plan))
+    props.language = fit(get_language())
     # The language Word checks the spelling in: the document's default, for every paragraph.
     rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     lang = rpr.find(qn("w:lang"))
