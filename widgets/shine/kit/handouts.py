@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import unicodedata
 import subprocess
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import nbformat
