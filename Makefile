@@ -96,12 +96,16 @@ bench: $(STAMP)
 	fi
 
 # Every user-facing string goes through shine.i18n; this collects them into
-# shine.pot and merges new ones into each language's .po (then translate them).
+# shine.pot, the curriculum's text into content.pot, and merges both into each
+# language's shine.po and content.po (then translate them); last, it reports what
+# is untranslated or outdated in each language (shine i18n check).
 I18N := widgets/shine/i18n
 i18n: $(STAMP)
 	$(VENV)/bin/pybabel extract -o $(I18N)/shine.pot --no-location --sort-output --no-wrap \
 		--project="Time to Shine" --copyright-holder="Time to Shine" widgets/shine
 	$(VENV)/bin/pybabel update -i $(I18N)/shine.pot -d $(I18N)/locale -D shine --no-fuzzy-matching --no-wrap
+	$(VENV)/bin/shine i18n update
+	-$(VENV)/bin/shine i18n check --show 3
 
 # A new language: its catalog made from the template (then translate it and run make i18n as
 # usual). The language is offered as soon as the catalog exists.
@@ -109,6 +113,7 @@ i18n-add: $(STAMP)
 	@test -n "$(LOCALE)" || { echo "Say which language: make i18n-add LOCALE=fr"; exit 2; }
 	@test ! -e $(I18N)/locale/$(LOCALE)/LC_MESSAGES/shine.po || { echo "$(LOCALE) already has a catalog."; exit 2; }
 	$(VENV)/bin/pybabel init -i $(I18N)/shine.pot -d $(I18N)/locale -D shine -l $(LOCALE) --no-wrap
+	$(VENV)/bin/shine i18n update
 
 # Generated files only; .shine/ is left alone since it may hold local data.
 clean:

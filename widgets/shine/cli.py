@@ -53,6 +53,44 @@ def _content_readability(args) -> int:
     return 0
 
 
+def _i18n_update(args) -> int:
+    from shine.content import english
+    from shine.content.translate import DOMAIN, messages
+    from shine.i18n.catalogs import template_path, update_domain
+
+    entries = list(messages(english()))
+    results = update_domain(DOMAIN, entries)
+    print(_("Wrote {path}: {n} entries.").format(path=template_path(DOMAIN), n=len(entries)))
+    for r in results:
+        print(_("{lang}: {new} new, {outdated} outdated (English changed: marked fuzzy), {removed} set aside.").format(
+            lang=r.lang, new=r.new, outdated=r.outdated, removed=r.removed))
+    return 0
+
+
+def _i18n_check(args) -> int:
+    from shine.i18n.catalogs import DOMAINS, check, languages
+
+    langs = [args.lang] if args.lang else languages()
+    complete = True
+    for lang in langs:
+        for domain in DOMAINS:
+            r = check(lang, domain)
+            problems = [(_("untranslated"), r.untranslated), (_("outdated (fuzzy)"), r.fuzzy),
+                        (_("placeholders differ from the English"), r.placeholders),
+                        (_("missing: run make i18n"), r.missing),
+                        (_("a fixed term translated another way (see i18n/terms)"), r.terms)]
+            if r.complete:
+                print(_("{lang}/{domain}: {n} entries, all translated.").format(lang=lang, domain=domain, n=r.total))
+                continue
+            complete = False
+            counts = ", ".join(f"{len(found)} {what}" for what, found in problems if found)
+            print(_("{lang}/{domain}: {n} entries; {counts}.").format(lang=lang, domain=domain, n=r.total, counts=counts))
+            for what, found in problems:
+                for label in found[:args.show]:
+                    print(f"  - {what}: {label[:110]}")
+    return 0 if complete else 1
+
+
 def _db_info(args) -> int:
     from shine.store import Store, StoreError, head_revision
 
@@ -107,6 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
     readability.add_argument("--all", action="store_true", help=_("list every text, not only those above grade 8"))
     readability.add_argument("--no-notebooks", action="store_true", help=_("grade the content files only"))
     readability.set_defaults(func=_content_readability)
+
+    i18n = sub.add_parser("i18n", help=_("the translation catalogs"))
+    i18n_sub = i18n.add_subparsers(dest="command_i18n", required=True)
+    i18n_sub.add_parser("update", help=_("extract the curriculum's text into content.pot and update every language's "
+                                         "content.po (changed English is marked fuzzy)")).set_defaults(func=_i18n_update)
+    i18n_check = i18n_sub.add_parser("check", help=_("report untranslated, outdated and mismatched entries; "
+                                                     "exit 1 on any"))
+    i18n_check.add_argument("--lang", help=_("one language (default: every language with a catalog)"))
+    i18n_check.add_argument("--show", type=int, default=10, help=_("entries listed per kind of problem"))
+    i18n_check.set_defaults(func=_i18n_check)
 
     db = sub.add_parser("db", help=_("the database"))
     db_sub = db.add_subparsers(dest="command_db", required=True)

@@ -7,10 +7,10 @@
 """
 
 from .check import Index, Problem, check_dir, file_names
-from .loader import CONTENT_DIR, ContentError, clear_cache, content_dir, get, index, items, load
+from .loader import CONTENT_DIR, ContentError, clear_cache, content_dir, english, get, index, items, load
 from .curriculum import Curriculum
 
 __all__ = [
     "CONTENT_DIR", "ContentError", "Curriculum", "Index", "Problem", "check_dir", "clear_cache",
-    "content_dir", "file_names", "get", "index", "items", "load",
+    "content_dir", "english", "file_names", "get", "index", "items", "load",
 ]

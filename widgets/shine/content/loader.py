@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from gettext import GNUTranslations
 from pathlib import Path
 from typing import Any
 
-from shine.i18n import _
+from shine.i18n import DEFAULT_LANGUAGE, _, get_language, translations
 
-from .check import Index, Problem, check_dir, file_names
+from .check import Index, Problem, build_index, check_dir, file_names
 from .curriculum import Curriculum
 
 CONTENT_DIR = Path(__file__).parent
@@ -58,13 +59,38 @@ def _load(directory: Path) -> tuple[Curriculum, Index]:
     return curriculum, index
 
 
+def _in_language(directory: Path | str | None) -> tuple[Curriculum, Index]:
+    return _translated(Path(directory) if directory else content_dir(), get_language())
+
+
+@lru_cache(maxsize=8)
+def _translated(directory: Path, lang: str) -> tuple[Curriculum, Index]:
+    """The curriculum in ``lang`` (the ``content`` catalog; English where an entry is missing or
+    outdated), built once per language and folder."""
+    english, english_index = _load(directory)
+    catalog = translations(lang, "content")
+    if lang == DEFAULT_LANGUAGE or not isinstance(catalog, GNUTranslations):  # no catalog for it: English
+        return english, english_index
+    from .translate import translated
+
+    curriculum = translated(english, catalog.pgettext)
+    index, _problems = build_index({stem: getattr(curriculum, stem) for stem in Curriculum.model_fields})
+    return curriculum, index
+
+
 def load(directory: Path | str | None = None) -> Curriculum:
-    """The whole curriculum, validated; raises :class:`ContentError` naming every problem."""
-    return _load(Path(directory) if directory else content_dir())[0]
+    """The whole curriculum, validated, in the session's language; raises :class:`ContentError`
+    naming every problem."""
+    return _in_language(directory)[0]
 
 
 def index(directory: Path | str | None = None) -> Index:
-    return _load(Path(directory) if directory else content_dir())[1]
+    return _in_language(directory)[1]
+
+
+def english(directory: Path | str | None = None) -> Curriculum:
+    """The curriculum as written, whatever the session's language (catalog extraction, checks)."""
+    return _load(Path(directory) if directory else content_dir())[0]
 
 
 def get(kind: str, item_id: str) -> Any:
@@ -85,3 +111,4 @@ def items(kind: str) -> list[Any]:
 
 def clear_cache() -> None:
     _load.cache_clear()
+    _translated.cache_clear()

@@ -81,15 +81,18 @@ def set_language(lang: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def translations(lang: str) -> _gettext.NullTranslations:
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def translations(lang: str, domain: str = DOMAIN) -> _gettext.NullTranslations:
+    """One language's catalog of one domain (``shine``: the interface; ``content``: the
+    curriculum), compiled in memory. Fuzzy entries (outdated: their English changed since they
+    were translated) are left out, so the English shows instead."""
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
     if lang == DEFAULT_LANGUAGE or not po.exists():
         return _gettext.NullTranslations()
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     with po.open("rb") as fh:
-        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+        catalog = read_po(fh, locale=lang, domain=domain)
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)
     buf.seek(0)

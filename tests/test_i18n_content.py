@@ -1,0 +1,156 @@
+"""The curriculum in other languages: the ``content`` catalog, its upkeep and its completeness check."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from shine import cli, content
+from shine.content.translate import messages, translated
+from shine.i18n import catalogs, set_language
+
+
+@pytest.fixture(scope="module")
+def entries():
+    return list(messages(content.english()))
+
+
+def test_every_free_text_is_an_entry_named_by_item_and_field(entries):
+    contexts = dict(entries)
+    assert len(contexts) == len(entries), "contexts are unique"
+    play = content.english().plays.plays[0]
+    assert contexts[f"play:{play.id}:practices[0].text"] == play.practices[0].text
+    assert contexts["cases:pilot.aim"] == content.english().cases.pilot.aim if "cases:pilot.aim" in contexts \
+        else contexts["case:csde-district-pilot:aim"] == content.english().cases.pilot.aim
+    assert any(c.startswith("plan_rule:") and c.endswith(":message") for c in contexts), "plan rules' messages"
+    # Never translated: ids, references, numbers, sources, addresses.
+    for context, english in entries:
+        field = context.rsplit(":", 1)[-1]
+        assert not re.search(r"(^|\.)(id|source|locator|citation|figure|url)(\[|$)", field), context
+        if context.startswith("play:"):
+            assert not re.search(r":(role|area|types|standards|capacities)(\[|$)", context), context
+    assert not any(c.startswith("source:") for c in contexts), "source titles stay as published"
+
+
+def test_the_content_template_is_up_to_date(entries):
+    """`make i18n` (shine i18n update) writes content.pot from the YAML; a change to the content
+    without it would leave translators working from old text."""
+    with catalogs.template_path("content").open("rb") as fh:
+        template = read_po(fh)
+    assert [(m.context, m.id) for m in template if m.id] == entries, "run `make i18n`"
+
+
+def write_translations(path, lang, strings: dict[str, str]) -> None:
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    for message in catalog:
+        if message.context in strings:
+            message.string = strings[message.context]
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=None)
+
+
+@pytest.fixture
+def scratch(tmp_path, monkeypatch):
+    """Catalogs in a scratch folder, so the tests can change English and translations freely."""
+    (tmp_path / "locale" / "xx" / "LC_MESSAGES").mkdir(parents=True)
+    monkeypatch.setattr(catalogs, "LOCALE_DIR", tmp_path / "locale")
+    monkeypatch.setattr(catalogs, "TEMPLATE_DIR", tmp_path)
+    monkeypatch.setattr(catalogs, "TERMS_DIR", tmp_path / "terms")
+    return tmp_path
+
+
+def compiled(path, lang):
+    import gettext
+    import io
+
+    from babel.messages.mofile import write_mo
+
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+def test_changed_english_marks_the_translation_outdated_and_the_page_shows_english(scratch):
+    first = [("play:x:summary", "Families and staff plan together."), ("play:x:name", "Family nights")]
+    [result] = catalogs.update_domain("content", first, langs=["xx"])
+    assert result.new == 2
+    po = catalogs.po_path("xx", "content")
+    write_translations(po, "xx", {"play:x:summary": "Las familias y el personal planifican juntos.",
+                                  "play:x:name": "Noches familiares"})
+    assert catalogs.check("xx", "content").complete
+
+    changed = [("play:x:summary", "Families, staff and students plan together."), ("play:x:name", "Family nights")]
+    [result] = catalogs.update_domain("content", changed, langs=["xx"])
+    assert (result.new, result.outdated) == (0, 1)
+    with po.open("rb") as fh:
+        message = read_po(fh).get("Families, staff and students plan together.", context="play:x:summary")
+    assert message.fuzzy
+    assert catalogs.previous_ids(po) == {"play:x:summary": "Families and staff plan together."}, \
+        "the translator sees what the English said before"
+    assert message.string == "Las familias y el personal planifican juntos.", "the old work is kept for the translator"
+    t = compiled(po, "xx")
+    assert t.pgettext("play:x:summary", "Families, staff and students plan together.") == \
+        "Families, staff and students plan together.", "outdated Spanish is never shown as current"
+    assert t.pgettext("play:x:name", "Family nights") == "Noches familiares"
+    report = catalogs.check("xx", "content")
+    assert report.fuzzy == ["[play:x:summary] Families, staff and students plan together."] and not report.complete
+
+    catalogs.update_domain("content", changed, langs=["xx"])  # another update keeps the mark and the old English
+    assert catalogs.previous_ids(po) == {"play:x:summary": "Families and staff plan together."}
+    [result] = catalogs.update_domain("content", changed[1:], langs=["xx"])
+    assert result.removed == 1, "a removed item's translation is set aside, not lost"
+
+
+def test_the_check_finds_untranslated_placeholders_missing_and_terms(scratch):
+    (scratch / "terms").mkdir()
+    (scratch / "terms" / "xx.yaml").write_text(
+        "terms:\n  - en: Action Teams?\n    es: [Equipo de Acción, Equipos de Acción]\n", encoding="utf-8")
+    entries = [("a:1:text", "{n} families came."), ("a:2:text", "Our Action Team met."), ("a:3:text", "Thanks."),
+               ("a:4:text", "Hello.")]
+    catalogs.update_domain("content", entries, langs=["xx"])
+    po = catalogs.po_path("xx", "content")
+    write_translations(po, "xx", {"a:1:text": "Vinieron {m} familias.", "a:2:text": "Nuestro equipo se reunió.",
+                                  "a:3:text": "Gracias."})
+    report = catalogs.check("xx", "content")
+    assert report.placeholders == ["[a:1:text] {n} families came."]
+    assert report.terms == ["[a:2:text] Our Action Team met. (term: Action Teams?)"]
+    assert report.untranslated == ["[a:4:text] Hello."]
+    catalogs.update_domain("content", entries + [("a:5:text", "New.")], langs=[])  # template only
+    assert catalogs.check("xx", "content").missing == ["[a:5:text] New."]
+
+
+def test_shine_i18n_check_exits_1_and_names_the_problem(scratch, capsys):
+    catalogs.update_domain("content", [("a:1:text", "Hello.")], langs=["xx"])
+    (scratch / "shine.pot").write_text("", encoding="utf-8")
+    assert cli.main(["i18n", "check", "--lang", "xx"]) == 1
+    out = capsys.readouterr().out
+    assert "xx/content: 1 entries; 1 untranslated." in out and "[a:1:text] Hello." in out
+
+
+def test_a_translation_replaces_text_and_nothing_else(entries):
+    english = content.english()
+    shout = translated(english, lambda context, text: text.upper())
+    play = english.plays.plays[0]
+    loud = next(p for p in shout.plays.plays if p.id == play.id)
+    assert loud.practices[0].text == play.practices[0].text.upper()
+    assert (loud.id, loud.role, loud.types, loud.source) == (play.id, play.role, play.types, play.source)
+    assert shout.sources == english.sources, "source titles are not translated"
+
+
+def test_a_session_in_another_language_reads_the_curriculum_through_the_catalog():
+    english_title = content.english().modules.modules[1].title
+    try:
+        set_language("es")
+        spanish = content.load()
+        assert spanish is content.load(), "built once per language"
+        assert content.get("module", "01-definition") is next(m for m in spanish.modules.modules
+                                                             if m.id == "01-definition")
+    finally:
+        set_language("en")
+    assert content.load().modules.modules[1].title == english_title
