@@ -154,3 +154,33 @@ def test_a_session_in_another_language_reads_the_curriculum_through_the_catalog(
     finally:
         set_language("en")
     assert content.load().modules.modules[1].title == english_title
+
+
+def test_every_catalog_is_complete(capsys):
+    """Interface and curriculum, every language: nothing untranslated, outdated, missing, with
+    placeholders that differ from the English, or with a fixed term translated another way."""
+    assert cli.main(["i18n", "check"]) == 0, capsys.readouterr().out
+
+
+def test_a_spanish_session_reads_spanish_content_and_labels_the_definition():
+    from conftest import text_of
+
+    from shine.lessons.welcome.definition_card import DefinitionCard
+
+    english = content.english().definition
+    try:
+        set_language("es")
+        principle = content.get("principle", english.principles[0].id)
+        assert principle.name != english.principles[0].name
+        assert "confianza" in principle.name.lower()
+        card = text_of(DefinitionCard().quote)
+        assert "traducción no oficial" in card and english.definition.text not in card
+    finally:
+        set_language("en")
+    assert "unofficial" not in text_of(DefinitionCard().quote)
+
+
+def test_the_spanish_curriculum_reads_fairly_easily(capsys):
+    assert cli.main(["content", "readability", "--lang", "es"]) == 0
+    out = capsys.readouterr().out
+    assert "median reading ease (Fernández-Huerta)" in out, "messages stay in the reader's language (English)"

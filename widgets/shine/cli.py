@@ -35,6 +35,8 @@ def _content_readability(args) -> int:
     from shine.web.paths import curriculum_root
 
     directory = Path(args.dir) if args.dir else content_dir()
+    if args.text_lang == "es":
+        return _spanish_readability(args)
     report = measure(directory, None if args.no_notebooks else curriculum_root())
     shown = report.readings if args.all else report.above_8
     for reading in sorted(shown, key=lambda r: -r.grade):
@@ -70,7 +72,7 @@ def _i18n_update(args) -> int:
 def _i18n_check(args) -> int:
     from shine.i18n.catalogs import DOMAINS, check, languages
 
-    langs = [args.lang] if args.lang else languages()
+    langs = [args.catalog_lang] if args.catalog_lang else languages()
     complete = True
     for lang in langs:
         for domain in DOMAINS:
@@ -89,6 +91,31 @@ def _i18n_check(args) -> int:
                 for label in found[:args.show]:
                     print(f"  - {what}: {label[:110]}")
     return 0 if complete else 1
+
+
+def _spanish_readability(args) -> int:
+    from shine.content import english, load
+    from shine.content.readability import SPANISH_MEDIAN_EASE, measure_spanish
+    from shine.i18n import get_language, set_language
+
+    before = get_language()
+    set_language("es")
+    try:
+        report = measure_spanish(load(), english())
+    finally:
+        set_language(before)
+    hard = [r for r in report.readings if r.grade < 50]  # "fairly difficult" and below
+    for reading in sorted(report.readings if args.all else hard, key=lambda r: r.grade):
+        print(f"{reading.grade:5.0f}  {reading.where}\n       {reading.preview}")
+    print(_("{n} Spanish texts of {words}+ words; median reading ease (Fernández-Huerta) {median:.0f} "
+            "(target: {target:g} or more); {hard} below 50.").format(
+        n=len(report.readings), words=20, median=report.median, target=SPANISH_MEDIAN_EASE, hard=len(hard)))
+    failures = report.failures()
+    if failures:
+        print(_("Too hard to read: {what}.").format(what="; ".join(failures)))
+        return 1
+    print(_("Every readability target is met."))
+    return 0
 
 
 def _db_info(args) -> int:
@@ -144,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     readability.add_argument("--dir", help=_("a content folder to grade (default: the installed one)"))
     readability.add_argument("--all", action="store_true", help=_("list every text, not only those above grade 8"))
     readability.add_argument("--no-notebooks", action="store_true", help=_("grade the content files only"))
+    readability.add_argument("--lang", dest="text_lang", choices=["en", "es"], default="en",
+                             help=_("es: the Spanish translation's reading ease (Fernández-Huerta) instead"))
     readability.set_defaults(func=_content_readability)
 
     i18n = sub.add_parser("i18n", help=_("the translation catalogs"))
@@ -152,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
                                          "content.po (changed English is marked fuzzy)")).set_defaults(func=_i18n_update)
     i18n_check = i18n_sub.add_parser("check", help=_("report untranslated, outdated and mismatched entries; "
                                                      "exit 1 on any"))
-    i18n_check.add_argument("--lang", help=_("one language (default: every language with a catalog)"))
+    i18n_check.add_argument("--lang", dest="catalog_lang",
+                            help=_("one language (default: every language with a catalog)"))
     i18n_check.add_argument("--show", type=int, default=10, help=_("entries listed per kind of problem"))
     i18n_check.set_defaults(func=_i18n_check)
 
@@ -191,8 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _language_asked(argv: list[str]) -> str | None:
-    """``--lang`` is read first, so the help text itself comes in the chosen language."""
+    """``--lang`` is read first, so the help text itself comes in the chosen language. Only the
+    program's own ``--lang``, before the command: a command's ``--lang`` (``shine i18n check --lang
+    es``) names the language it works on, not the language of its messages."""
     for i, arg in enumerate(argv):
+        if not arg.startswith("-"):
+            return None  # the command: what follows is its own
         if arg == "--lang" and i + 1 < len(argv):
             return argv[i + 1]
         if arg.startswith("--lang="):

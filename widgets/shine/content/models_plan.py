@@ -147,7 +147,7 @@ AnyRule = Annotated[
 class LevelGroup(Model):
     """A school level that spans several (k-12 is elementary, middle and high for team seats)."""
 
-    level: Text
+    level: Id  # a key plans are matched on ("k-12"), so never translated
     counts_as: list[Level] = Field(min_length=1)
 
 

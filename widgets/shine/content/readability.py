@@ -26,6 +26,8 @@ MIN_WORDS = 20
 
 #: The targets for participant-facing text (US school grades).
 TARGETS = {"median": 7.0, "max": 10.0, "above_8_share": 0.10}
+#: Spanish: Fernández-Huerta reading ease (higher is easier); 70 and up reads "fairly easy".
+SPANISH_MEDIAN_EASE = 70.0
 
 
 @dataclass(frozen=True)
@@ -174,3 +176,56 @@ def measure(directory: Path, root: Path | None = None) -> Report:
     if root is not None:
         texts += list(notebook_texts(root))
     return Report([Reading(where, grade(text), len(text.split()), text) for where, text in texts])
+
+
+def spanish_ease(text: str) -> float:
+    """Fernández-Huerta reading ease of a Spanish text (textstat; 100 is easiest)."""
+    import textstat
+
+    textstat.set_lang("es")
+    try:
+        return float(textstat.fernandez_huerta(_plain(text)))
+    finally:
+        textstat.set_lang("en_US")
+
+
+def translated_texts(curriculum, english) -> Iterator[tuple[str, str]]:
+    """``(where, text)`` for every measured string of a translated curriculum that differs from
+    the English (an untranslated entry is the English, already graded)."""
+    for stem in type(curriculum).model_fields:
+        file = f"{stem}.yaml"
+        if exempt(file, "*"):
+            continue
+        ours = dict(_pairs(getattr(curriculum, stem).model_dump(), file))
+        theirs = dict(_pairs(getattr(english, stem).model_dump(), file))
+        for where, text in ours.items():
+            if text != theirs.get(where) and len(text.split()) >= MIN_WORDS:
+                yield f"{file}: {where}", text
+
+
+def _pairs(data: Any, file: str) -> Iterator[tuple[str, str]]:
+    for where, field, text in _strings(data, "", ""):
+        if not exempt(file, field):
+            yield where, text
+
+
+@dataclass(frozen=True)
+class SpanishReport:
+    readings: list[Reading]  # ``grade`` holds the reading ease here
+
+    @property
+    def median(self) -> float:
+        return statistics.median(r.grade for r in self.readings) if self.readings else 0.0
+
+    def failures(self) -> list[str]:
+        if not self.readings:
+            return [_("no translated text was found to measure")]
+        if self.median < SPANISH_MEDIAN_EASE:
+            return [_("the median reading ease {median} is below {target}").format(
+                median=f"{self.median:.0f}", target=f"{SPANISH_MEDIAN_EASE:g}")]
+        return []
+
+
+def measure_spanish(curriculum, english) -> SpanishReport:
+    return SpanishReport([Reading(where, spanish_ease(text), len(text.split()), text)
+                          for where, text in translated_texts(curriculum, english)])

@@ -48,16 +48,23 @@ def _read(path: Path, lang: str | None = None):
         return read_po(fh, locale=lang, domain=path.stem)
 
 
-_PREVIOUS = re.compile(r'^#\| msgid "((?:[^"\\]|\\.)*)"\n(?:#.*\n)*msgctxt "((?:[^"\\]|\\.)*)"', re.MULTILINE)
-
-
 def previous_ids(path: Path) -> dict[str, str]:
-    """``{context: the English an outdated entry was translated from}``, from the ``#|`` lines
-    (Babel writes them but does not read them back)."""
+    """``{context: the English an outdated entry was translated from}``, from its ``#|`` lines
+    (Babel writes them, wrapped, but does not read them back)."""
     if not path.exists():
         return {}
-    unescape = lambda text: text.encode("utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")  # noqa: E731
-    return {unescape(m.group(2)): unescape(m.group(1)) for m in _PREVIOUS.finditer(path.read_text(encoding="utf-8"))}
+
+    def unquote(text: str) -> str:
+        return text.encode("utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+
+    found = {}
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        lines = block.splitlines()
+        previous = " ".join(line[3:] for line in lines if line.startswith("#| "))
+        context = next((line[len('msgctxt "'):-1] for line in lines if line.startswith('msgctxt "')), None)
+        if previous.startswith('msgid "') and previous.endswith('"') and context is not None:
+            found[unquote(context)] = unquote(previous[len('msgid "'):-1])
+    return found
 
 
 def _write(path: Path, catalog) -> None:

@@ -14,7 +14,8 @@ def definition_html() -> str:
     d = content.load().definition.definition
     unofficial = ""
     if d.text != content.english().definition.definition.text:  # shown in translation: say it is ours
-        unofficial = f' <span class="shine-unofficial">({esc(_("unofficial translation"))})</span>'
+        label = esc(_("unofficial translation"))
+        unofficial = f' <span class="shine-unofficial">({label})</span>'
     return page(
         f'<div class="shine-box"><p class="shine-quote">&ldquo;{esc(d.text)}&rdquo;{unofficial}</p>'
         f'<p class="shine-meta">&mdash; {esc(d.attribution)}</p></div>'
