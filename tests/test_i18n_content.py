@@ -152,7 +152,7 @@ def test_a_session_in_another_language_reads_the_curriculum_through_the_catalog(
         assert content.get("module", "01-definition") is next(m for m in spanish.modules.modules
                                                              if m.id == "01-definition")
     finally:
-        set_language("en")
+        set_language(None)
     assert content.load().modules.modules[1].title == english_title
 
 
@@ -176,7 +176,7 @@ def test_a_spanish_session_reads_spanish_content_and_labels_the_definition():
         card = text_of(DefinitionCard().quote)
         assert "traducción no oficial" in card and english.definition.text not in card
     finally:
-        set_language("en")
+        set_language(None)
     assert "unofficial" not in text_of(DefinitionCard().quote)
 
 
@@ -184,3 +184,65 @@ def test_the_spanish_curriculum_reads_fairly_easily(capsys):
     assert cli.main(["content", "readability", "--lang", "es"]) == 0
     out = capsys.readouterr().out
     assert "median reading ease (Fernández-Huerta)" in out, "messages stay in the reader's language (English)"
+
+
+# --- the module notebooks in other languages ----------------------------------------------------------
+
+
+def test_translated_notebooks_are_made_from_the_english_and_the_catalog():
+    """modules/<lang>/ is generated (shine i18n update): the same cells and code as the English,
+    the Markdown from the catalog; a hand edit there, or an English change without `make i18n`,
+    fails here."""
+    import json
+
+    from shine.i18n import translations
+    from shine.kit import notebooks
+    from shine.web.paths import modules_dir
+
+    modules = modules_dir()
+    for lang in catalogs.languages():
+        expected = notebooks.translated_copies(modules, lang, translations(lang, notebooks.DOMAIN).pgettext)
+        assert sorted(expected) == sorted(p for p in (modules / lang).rglob("*.ipynb")
+                                          if ".ipynb_checkpoints" not in p.parts)
+        for path, text in expected.items():
+            assert path.read_text(encoding="utf-8") == text, f"{path} is out of date: run `make i18n`"
+            english = json.loads((modules / path.relative_to(modules / lang)).read_text(encoding="utf-8"))
+            ours = json.loads(text)
+            assert [c["cell_type"] for c in ours["cells"]] == [c["cell_type"] for c in english["cells"]]
+            assert [c["source"] for c in ours["cells"] if c["cell_type"] == "code"] == \
+                [c["source"] for c in english["cells"] if c["cell_type"] == "code"], "no code differs"
+
+
+def test_a_notebook_in_a_language_folder_runs_in_that_language(tmp_path, monkeypatch):
+    from shine.i18n import get_language
+    from shine.lessons.header import header_html
+
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.delenv("SHINE_LANG", raising=False)
+    set_language(None)
+    (tmp_path / "es").mkdir()
+    monkeypatch.chdir(tmp_path / "es")
+    assert get_language() == "es"
+    header = header_html("01-definition")
+    assert '<a href="../01-definition.ipynb" lang="en" hreflang="en">English</a>' in header
+    assert '<strong aria-current="page" lang="es">Español</strong>' in header
+    monkeypatch.setenv("QUERY_STRING", "lang=en")
+    assert get_language() == "en", "the page's ?lang= comes first"
+    monkeypatch.delenv("QUERY_STRING")
+    monkeypatch.chdir(tmp_path)
+    assert get_language() == "en"
+    assert '<a href="es/01-definition.ipynb" lang="es" hreflang="es">Español</a>' in header_html("01-definition")
+
+
+def test_every_language_has_its_facilitator_guides_and_they_match_the_content():
+    from shine.i18n import available_languages, language
+    from shine.kit.guide import guides_folder, render_markdown
+
+    for lang in available_languages():
+        with language(lang):
+            for module in content.items("module"):
+                path = guides_folder(lang) / f"{module.id}.md"
+                assert path.read_text(encoding="utf-8") == render_markdown(module.id), \
+                    f"{path} is out of date: run `shine guides`"
+    with language("es"):
+        assert "Guía para quien facilita" in render_markdown("01-definition")

@@ -60,12 +60,23 @@ def _i18n_update(args) -> int:
     from shine.content.translate import DOMAIN, messages
     from shine.i18n.catalogs import template_path, update_domain
 
-    entries = list(messages(english()))
-    results = update_domain(DOMAIN, entries)
-    print(_("Wrote {path}: {n} entries.").format(path=template_path(DOMAIN), n=len(entries)))
+    from shine.i18n import translations
+    from shine.kit import notebooks
+    from shine.web.paths import modules_dir
+
+    modules = modules_dir()
+    for domain, entries in ((DOMAIN, list(messages(english()))),
+                            (notebooks.DOMAIN, list(notebooks.messages(modules)))):
+        results = update_domain(domain, entries)
+        print(_("Wrote {path}: {n} entries.").format(path=template_path(domain), n=len(entries)))
+        for r in results:
+            print(_("{lang}: {new} new, {outdated} outdated (English changed: marked fuzzy), {removed} set aside.").format(
+                lang=r.lang, new=r.new, outdated=r.outdated, removed=r.removed))
+    translations.cache_clear()  # the catalogs just written
     for r in results:
-        print(_("{lang}: {new} new, {outdated} outdated (English changed: marked fuzzy), {removed} set aside.").format(
-            lang=r.lang, new=r.new, outdated=r.outdated, removed=r.removed))
+        written = notebooks.write_copies(modules, r.lang, translations(r.lang, notebooks.DOMAIN).pgettext)
+        print(_("{lang}: {n} module notebook(s) rewritten in {folder}.").format(
+            lang=r.lang, n=len(written), folder=modules / r.lang))
     return 0
 
 
@@ -96,14 +107,10 @@ def _i18n_check(args) -> int:
 def _spanish_readability(args) -> int:
     from shine.content import english, load
     from shine.content.readability import SPANISH_MEDIAN_EASE, measure_spanish
-    from shine.i18n import get_language, set_language
+    from shine.i18n import language
 
-    before = get_language()
-    set_language("es")
-    try:
+    with language("es"):
         report = measure_spanish(load(), english())
-    finally:
-        set_language(before)
     hard = [r for r in report.readings if r.grade < 50]  # "fairly difficult" and below
     for reading in sorted(report.readings if args.all else hard, key=lambda r: r.grade):
         print(f"{reading.grade:5.0f}  {reading.where}\n       {reading.preview}")

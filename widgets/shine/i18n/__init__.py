@@ -1,8 +1,9 @@
 """Translations for every user-facing string in ``shine`` (gettext, catalogs kept as .po).
 
 English is the source language. The language is chosen per session: a Voila page passes
-``?lang=es`` (read from ``QUERY_STRING``), a notebook calls :func:`set_language`, and the
-``SHINE_LANG`` environment variable sets the default for a whole server. The current language
+``?lang=es`` (read from ``QUERY_STRING``), a notebook in a language's folder (``modules/es/``)
+runs in that language, a notebook calls :func:`set_language`, and the ``SHINE_LANG`` environment
+variable sets the default for a whole server. The current language
 lives in a context variable, so two sessions sharing one process never see each other's choice.
 
 Catalogs are committed as ``.po`` text and compiled in memory with Babel on first use, so there
@@ -11,6 +12,7 @@ is no build step and no binary file in the repository.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import gettext as _gettext
 import io
@@ -51,14 +53,25 @@ def _normalise(lang: str | None) -> str | None:
     return base if base in langs else None
 
 
+def _folder_language() -> str | None:
+    """A notebook in a language's folder (``modules/es/``) runs in that language: Voila and
+    JupyterLab start its kernel in the notebook's folder."""
+    try:
+        name = os.path.basename(os.getcwd())
+    except OSError:  # the folder was removed under us
+        return None
+    return name if name != DEFAULT_LANGUAGE and name in _catalogued() else None
+
+
 def _language_from_environment() -> str:
-    return _language_for(os.environ.get("QUERY_STRING", ""), os.environ.get("SHINE_LANG"))
+    return _language_for(os.environ.get("QUERY_STRING", ""), _folder_language(), os.environ.get("SHINE_LANG"))
 
 
 @lru_cache(maxsize=64)
-def _language_for(query_string: str, shine_lang: str | None) -> str:
+def _language_for(query_string: str, folder: str | None, shine_lang: str | None) -> str:
+    """The page's ``?lang=``, else the notebook's language folder, else the server's default."""
     query = parse_qs(query_string)
-    for candidate in (query.get("lang", [None])[0], shine_lang):
+    for candidate in (query.get("lang", [None])[0], folder, shine_lang):
         lang = _normalise(candidate)
         if lang:
             return lang
@@ -69,15 +82,29 @@ def get_language() -> str:
     return _current.get() or _language_from_environment()
 
 
-def set_language(lang: str) -> str:
+def set_language(lang: str | None) -> str:
     """Choose the language for this session; returns the language actually used.
 
     An unknown language falls back to English rather than failing: a workshop must not stop
-    because a catalog is missing.
+    because a catalog is missing. ``None`` forgets the choice: the page's address, the notebook's
+    folder or the server's default decide again.
     """
+    if lang is None:
+        _current.set(None)
+        return get_language()
     chosen = _normalise(lang) or DEFAULT_LANGUAGE
     _current.set(chosen)
     return chosen
+
+
+@contextlib.contextmanager
+def language(lang: str):
+    """``with language("es"):`` runs a block in a language, then restores the session's choice."""
+    token = _current.set(_normalise(lang) or DEFAULT_LANGUAGE)
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
 
 
 @lru_cache(maxsize=None)
@@ -115,4 +142,4 @@ def N_(message: str) -> str:
 
 _ = gettext
 
-__all__ = ["_", "N_", "gettext", "ngettext", "get_language", "set_language", "available_languages"]
+__all__ = ["_", "N_", "gettext", "ngettext", "get_language", "set_language", "language", "available_languages"]

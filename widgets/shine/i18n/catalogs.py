@@ -23,7 +23,7 @@ from . import DEFAULT_LANGUAGE, LOCALE_DIR
 
 TEMPLATE_DIR = LOCALE_DIR.parent
 TERMS_DIR = TEMPLATE_DIR / "terms"  # terms/<lang>.yaml: the fixed words of each language
-DOMAINS = ("shine", "content")
+DOMAINS = ("shine", "content", "notebooks")
 # Messages are formatted with str.format, so a placeholder is a {name} (a literal "24%" is text).
 _BRACES = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
 

@@ -29,14 +29,23 @@ def _agenda(args) -> int:
 
 
 def _guides(args) -> int:
-    from .guide import write_all
+    from shine.i18n import language
 
-    for path in write_all(Path(args.dest) if args.dest else None):
+    from .guide import guides_folder, write_all, write_every_language
+
+    if args.guide_lang:
+        with language(args.guide_lang) as lang:
+            written = write_all(Path(args.dest) if args.dest else guides_folder(lang))
+    else:
+        written = write_all(Path(args.dest)) if args.dest else write_every_language()
+    for path in written:
         print(_("wrote {path}").format(path=path))
     return 0
 
 
 def _handouts(args) -> int:
+    from shine.i18n import get_language, language
+
     from . import handouts
 
     def progress(i: int, n: int, module_id: str) -> None:
@@ -46,8 +55,9 @@ def _handouts(args) -> int:
     if args.what == handouts.GLOSSARY:
         modules = []
     try:
-        written = handouts.build(Path(args.out), modules=modules, guides=not args.no_guides,
-                                 glossary=args.what != "modules", pdf=not args.no_pdf, progress=progress)
+        with language(args.handout_lang or get_language()):
+            written = handouts.build(Path(args.out), modules=modules, guides=not args.no_guides,
+                                     glossary=args.what != "modules", pdf=not args.no_pdf, progress=progress)
     except handouts.HandoutError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -107,11 +117,14 @@ def add_facilitator_commands(sub) -> None:
     handouts.add_argument("--out", default="handouts", help=_("folder to write to (default: handouts/)"))
     handouts.add_argument("--modules", help=_("only these module ids, comma-separated"))
     handouts.add_argument("--no-guides", action="store_true", help=_("modules only, no facilitator guides"))
+    handouts.add_argument("--lang", dest="handout_lang", help=_("the language of the handouts, e.g. es (default: the session's)"))
     handouts.add_argument("--no-pdf", action="store_true", help=_("HTML pages only"))
     handouts.set_defaults(func=_handouts)
 
     guides = sub.add_parser("guides", help=_("write the facilitator guide of every module (facilitator/guides/)"))
-    guides.add_argument("--dest", help=_("folder to write to (default: facilitator/guides)"))
+    guides.add_argument("--dest", help=_("folder to write to (default: facilitator/guides, and facilitator/guides/<lang> "
+                                         "for each translation)"))
+    guides.add_argument("--lang", dest="guide_lang", help=_("one language only, e.g. es (default: every language)"))
     guides.set_defaults(func=_guides)
 
     agenda = sub.add_parser("agenda", help=_("a timed run-of-show from a template and chosen modules"))

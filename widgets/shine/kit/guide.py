@@ -11,7 +11,7 @@ from pathlib import Path
 
 from shine import content
 from shine.course import exercises as ex
-from shine.i18n import _
+from shine.i18n import DEFAULT_LANGUAGE, _, available_languages, get_language, language
 from shine.web.paths import guides_dir
 
 
@@ -78,8 +78,23 @@ def render_markdown(module_id: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def guides_folder(lang: str) -> Path:
+    """English guides in ``facilitator/guides/``, each translation in ``facilitator/guides/<lang>/``."""
+    return guides_dir() if lang == DEFAULT_LANGUAGE else guides_dir() / lang
+
+
+def write_every_language() -> list[Path]:
+    """Every guide in English and in every language with a catalog (what `shine guides` does)."""
+    written = []
+    for lang in available_languages():
+        with language(lang):
+            written += write_all(guides_folder(lang))
+    return written
+
+
 def write_all(dest: Path | None = None) -> list[Path]:
-    dest = dest or guides_dir()
+    """Every module's guide, in the session's language, into ``dest`` (default: its folder)."""
+    dest = dest or guides_folder(get_language())
     dest.mkdir(parents=True, exist_ok=True)
     written = []
     for m in sorted(content.items("module"), key=lambda m: m.number):

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from shine import content
-from shine.i18n import _
+from shine.i18n import DEFAULT_LANGUAGE, _, get_language
 from shine.web.html import esc
 from shine.web.paths import curriculum_root
 
@@ -82,13 +82,21 @@ def chromium() -> str:
     return found
 
 
+def localized_notebook(path: Path) -> Path:
+    """The module's notebook in the session's language (``modules/<lang>/``, which also runs its
+    kernel in that language), or the English one."""
+    lang = get_language()
+    translated = path.parent / lang / path.name
+    return translated if lang != DEFAULT_LANGUAGE and translated.exists() else path
+
+
 def module_html(module_id: str, *, timeout: int = 120) -> str:
     """Execute a module in print mode and return it as one self-contained HTML page."""
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
 
     module = content.get("module", module_id)
-    path = curriculum_root() / module.notebook
+    path = localized_notebook(curriculum_root() / module.notebook)
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell("import shine.kit.printing\nshine.kit.printing.install()"))
     with tempfile.TemporaryDirectory(prefix="shine-handout-") as home:

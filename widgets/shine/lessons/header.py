@@ -7,9 +7,38 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+import os
+
 from shine import content
-from shine.i18n import _, ngettext
+from shine.i18n import DEFAULT_LANGUAGE, _, available_languages, get_language, ngettext
 from shine.web.html import bullets, esc, page, section
+
+
+def language_name(lang: str) -> str:
+    """A language in its own words ("English", "Español"), as a reader looks for it."""
+    from babel import Locale
+
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
+def languages_html(notebook: str) -> str:
+    """Links to this module in every language: the English notebook in ``modules/``, each
+    translation in ``modules/<lang>/``. The page's own language is marked, not linked."""
+    here = os.path.basename(os.getcwd())
+    in_folder = here in available_languages() and here != DEFAULT_LANGUAGE
+    current = get_language()
+    links = []
+    for lang in available_languages():
+        name = esc(language_name(lang))
+        if lang == current:
+            links.append(f'<strong aria-current="page" lang="{lang}">{name}</strong>')
+            continue
+        folder = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+        href = ("../" if in_folder else "") + folder + notebook
+        links.append(f'<a href="{esc(href)}" lang="{lang}" hreflang="{lang}">{name}</a>')
+    label = esc(_("Language"))
+    return f'<nav class="shine-languages" aria-label="{label}"><p>{" · ".join(links)}</p></nav>'
 
 
 def minutes(n: int) -> str:
@@ -26,7 +55,8 @@ def header_html(module_id: str, *, facilitator: bool = False) -> str:
     label = _("Module {n}").format(n=module.number)
     nothing = "<p>" + esc(_("Nothing: start here.")) + "</p>"
     body = (
-        f"<h2>{esc(label)}: {esc(module.title)}</h2>"
+        languages_html(os.path.basename(module.notebook))
+        + f"<h2>{esc(label)}: {esc(module.title)}</h2>"
         f'<p class="shine-meta">{esc(time)}</p>'
         + section(_("Questions"), bullets(module.questions))
         + section(_("By the end you will be able to"), bullets(module.objectives))
