@@ -226,6 +226,10 @@ def test_a_notebook_in_a_language_folder_runs_in_that_language(tmp_path, monkeyp
     header = header_html("01-definition")
     assert '<a href="../01-definition.ipynb" lang="en" hreflang="en">English</a>' in header
     assert '<strong aria-current="page" lang="es">Español</strong>' in header
+    (tmp_path / "es" / "reference").mkdir()
+    monkeypatch.chdir(tmp_path / "es" / "reference")
+    assert get_language() == "es", "modules/es/reference/ (the glossary) is Spanish too"
+    monkeypatch.chdir(tmp_path / "es")
     monkeypatch.setenv("QUERY_STRING", "lang=en")
     assert get_language() == "en", "the page's ?lang= comes first"
     monkeypatch.delenv("QUERY_STRING")

@@ -256,3 +256,53 @@ def test_seed_material_reaches_the_participants_page(server, page, page_name):
     missing = [expected for seen, expected in found if words(expected) not in seen]
     assert not missing, f"{page_name} does not show: {missing}"
     assert_clean(page, page_name)
+
+
+# --- the modules in Spanish ------------------------------------------------------------------------------
+
+
+def english_phrases() -> list[str]:
+    """Every English source string of three or more words whose Spanish differs from it (names
+    kept in English, like "Parent Teacher Home Visits", are not English left behind)."""
+    from babel.messages.pofile import read_po
+
+    from shine.i18n.catalogs import po_path
+
+    pairs = []
+    for domain in ("shine", "content", "notebooks"):
+        with po_path("es", domain).open("rb") as fh:
+            for m in read_po(fh):
+                if m.id:
+                    pairs.append((m.id if isinstance(m.id, str) else m.id[0],
+                                  m.string if isinstance(m.string, str) else m.string[0]))
+    kept = " ".join(" ".join(spanish.split()) for _english, spanish in pairs)  # names the Spanish keeps
+    english = content.english()  # citations and source titles are shown as published
+    kept += " ".join([s.title for s in english.sources.sources]
+                     + [s.citation for s in english.studies.studies]
+                     + [v.citation for v in english.dual_capacity.versions])
+    found = set()
+    for english, _spanish in pairs:
+        for line in english.splitlines():
+            line = re.sub(r"\{[^}]*\}|[*#`_>\[\]()]", " ", line)
+            for part in re.split(r"[.:;!?]\s|\s[-·]\s", line):
+                part = " ".join(part.split()).strip(" ,.")
+                if len(part.split()) >= 3 and part not in kept:
+                    found.add(part)
+    return sorted(found, key=len, reverse=True)
+
+
+@pytest.fixture(scope="module")
+def phrases():
+    return english_phrases()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_name", [f"es/{p}" for p in PAGES])
+def test_a_spanish_page_shows_no_english(server, page, artifacts_dir, phrases, page_name):
+    open_page(page, server, page_name)
+    assert_clean(page, page_name)
+    text = words(page.inner_text("body"))
+    left = [p for p in phrases if p in text]
+    assert not left, f"{page_name} still shows English: {left[:15]}"
+    assert page.locator("html").get_attribute("lang") in (None, "es", "en")
+    screenshot(page, artifacts_dir, "es-" + re.sub(r"\W+", "-", page_name.removesuffix(".ipynb").removeprefix("es/")))

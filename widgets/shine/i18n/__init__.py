@@ -57,10 +57,14 @@ def _folder_language() -> str | None:
     """A notebook in a language's folder (``modules/es/``) runs in that language: Voila and
     JupyterLab start its kernel in the notebook's folder."""
     try:
-        name = os.path.basename(os.getcwd())
+        here = os.getcwd()
     except OSError:  # the folder was removed under us
         return None
-    return name if name != DEFAULT_LANGUAGE and name in _catalogued() else None
+    # modules/es/ and modules/es/reference/: the folder or its parent names the language.
+    for name in (os.path.basename(here), os.path.basename(os.path.dirname(here))):
+        if name != DEFAULT_LANGUAGE and name in _catalogued():
+            return name
+    return None
 
 
 def _language_from_environment() -> str:
