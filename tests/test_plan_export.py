@@ -496,3 +496,64 @@ def test_shine_plan_is_listed_in_the_help():
     assert out.returncode == 0
     for command in ("export", "import", "check", "list"):
         assert command in out.stdout
+
+
+# --- other languages -------------------------------------------------------------------------------------
+
+
+def docx_text(data: bytes) -> str:
+    doc = Document(BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    for section in doc.sections:
+        parts += [p.text for p in section.footer.paragraphs]
+    return " ".join(" ".join(parts).split())
+
+
+def interface_labels() -> list[str]:
+    """The English of every interface message of two or more words whose Spanish differs."""
+    from babel.messages.pofile import read_po
+
+    from shine.i18n.catalogs import po_path
+
+    labels = set()
+    with po_path("es", "shine").open("rb") as fh:
+        for m in read_po(fh):
+            english = m.id if isinstance(m.id, str) else m.id[0]
+            spanish = m.string if isinstance(m.string, str) else m.string[0]
+            for part in re.split(r"\{[^}]*\}|[.:;!?()]", english):
+                part = " ".join(part.split()).strip(" ,")
+                if len(part.split()) >= 2 and part not in spanish:
+                    labels.add(part)
+    return sorted(labels)
+
+
+def test_a_plan_exported_in_spanish_has_no_english_labels_and_keeps_the_teams_words(plan):
+    spanish = docx_text(export(plan, "docx", lang="es"))
+    english = docx_text(export(plan, "docx"))
+    import json
+
+    def strings(node):
+        if isinstance(node, dict):
+            return [t for v in node.values() for t in strings(v)]
+        if isinstance(node, list):
+            return [t for v in node for t in strings(v)]
+        return [node] if isinstance(node, str) else []
+
+    typed = " ".join(strings(json.loads(plan.to_json())))  # everything the team wrote
+    left = [label for label in interface_labels() if label in spanish and label not in typed]
+    assert not left, f"English labels in the Spanish plan: {left[:10]}"
+    assert "Plan de Acción Anual" in spanish and "Página 1 de" in spanish
+    for goal in plan.goals:
+        assert goal.title in spanish and goal.title in english, "the team's own text stays as typed"
+    assert "One-Year Action Plan" in english and "Plan de Acción Anual" not in english
+    md = export(plan, "md", lang="es").decode("utf-8")
+    assert "Plan de Acción Anual" in md
+
+
+def test_shine_plan_export_lang_es(home, capsys, plan):
+    assert main(["plan", "import", str(SAMPLE)]) == 0
+    assert main(["plan", "export", "--team", "Riverside High School", "--year", "2026-2027", "--format", "md",
+                 "--lang", "es", "--out", str(home / "plan-es.md")]) == 0
+    assert "Plan de Acción Anual" in (home / "plan-es.md").read_text(encoding="utf-8")
+    assert "Wrote" in capsys.readouterr().out, "the command's own messages stay in the session's language"

@@ -81,7 +81,7 @@ def _plan_export(args) -> int:
     if isinstance(saved, int):
         return saved
     version, plan = saved
-    data = export(plan, args.format)
+    data = export(plan, args.format, lang=args.plan_lang)
     if args.out == "-":
         sys.stdout.buffer.write(data)
         return 0
@@ -182,6 +182,8 @@ def add_plan_commands(sub) -> None:
     export.add_argument("--year", help=year_help)
     export.add_argument("--format", choices=FORMATS, default="docx")
     export.add_argument("--out", help=_("file or folder to write (default: a name from the school; - for stdout)"))
+    export.add_argument("--lang", dest="plan_lang",
+                        help=_("the language of the file's labels, e.g. es (default: the session's)"))
     export.set_defaults(func=_plan_export)
     imp = plan_sub.add_parser("import", help=_("save a plan file (JSON from the builder) as its team's newest version"))
     imp.add_argument("file", help=_("the plan file (.json) to import"))

@@ -24,7 +24,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from shine import content
-from shine.i18n import _, get_language
+from shine.i18n import _, get_language, language
 from shine.web.filenames import free_path, slug
 from shine.web.html import esc
 
@@ -478,8 +478,13 @@ def to_html(plan: Plan, report: Report | None = None) -> str:
 # --- one entry point --------------------------------------------------------------------------
 
 
-def export(plan: Plan, fmt: str, report: Report | None = None) -> bytes:
-    """The plan in ``fmt`` (docx, md, html or json), as the bytes of a file."""
+def export(plan: Plan, fmt: str, report: Report | None = None, lang: str | None = None) -> bytes:
+    """The plan in ``fmt`` (docx, md, html or json), as the bytes of a file: every label in the
+    session's language, or in ``lang`` (then the plan is checked again in that language, so its
+    findings read in it too). The team's own text stays as typed."""
+    if lang is not None:
+        with language(lang):
+            return export(plan, fmt)
     if fmt == "docx":
         return to_docx(plan, report)
     if fmt == "md":
