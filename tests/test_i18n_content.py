@@ -250,3 +250,11 @@ def test_every_language_has_its_facilitator_guides_and_they_match_the_content():
                     f"{path} is out of date: run `shine guides`"
     with language("es"):
         assert "Guía para quien facilita" in render_markdown("01-definition")
+
+
+def test_jupyterlab_itself_speaks_spanish():
+    """Participants who work in JupyterLab get its menus in Spanish from the official language pack."""
+    from jupyterlab_server.translation_utils import get_language_packs
+
+    packs, _message = get_language_packs()
+    assert "es_ES" in packs
