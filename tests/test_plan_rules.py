@@ -258,6 +258,16 @@ def test_lower_impact_judges_the_activity_not_stray_words(plan):
     assert findings(plan, "lower-impact-only")
 
 
+def test_the_school_level_is_named_in_the_readers_language(plan):
+    from shine.i18n import language
+
+    break_team_students(plan)
+    assert "The Action Team of a high school includes at least 2 students" in findings(plan, "team-has-students")[0].message
+    with language("es"):
+        message = check(plan, [rule("team-has-students")]).findings[0].message
+    assert message.startswith("El Equipo de Acción de una escuela secundaria"), message
+
+
 def test_an_empty_plan_fails_the_rules_that_need_content():
     from shine.plan.model import new_plan
 

@@ -76,7 +76,7 @@ class TeamSeatRule(PlanRule):
     """At least ``minimum`` members whose role is in ``roles``; without ``minimum``, the minimum
     of the nnps.yaml seat ``seat`` for the plan's school level (a seat kept for some levels only,
     such as students in high school, asks nothing of other levels). Placeholders: {minimum},
-    {found}, {roles}, {level}."""
+    {found}, {roles}, {level} (the school level in words, e.g. "high school")."""
 
     check: Literal["team-seat"]
     seat: Ref("role")

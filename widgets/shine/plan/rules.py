@@ -23,7 +23,7 @@ from shine import content
 from shine.content.models_plan import AnyRule, PlanRule
 from shine.i18n import _
 
-from .model import Activity, Goal, Plan, activity_label, field_label, goal_label, kind_name, type_ids
+from .model import Activity, Goal, Plan, activity_label, field_label, goal_label, kind_name, level_label, type_ids
 
 Hit = tuple[dict[str, Any], Goal | None, Activity | None]
 
@@ -153,7 +153,9 @@ def _team_seat(plan: Plan, rule) -> Iterator[Hit]:
     if found < minimum:
         roles = content.index().items["role"]
         names = _listing([roles[r].name for r in rule.roles if r in roles])
-        yield {"minimum": minimum, "found": found, "roles": names, "level": plan.level or ""}, None, None
+        # The level as the reader's language names it ("high school", "escuela secundaria"), not its code.
+        level = level_label(plan.level).lower() if plan.level else _("school")
+        yield {"minimum": minimum, "found": found, "roles": names, "level": level}, None, None
 
 
 def _team_size(plan: Plan, rule) -> Iterator[Hit]:
