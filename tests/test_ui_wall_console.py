@@ -179,6 +179,7 @@ def test_hide_keeps_the_post_in_the_store_and_show_brings_it_back(store, worksho
     console.moderation.refresh()
     box, text, button = console.moderation.rows[0]
     assert "Off-topic remark" in text.value and button.description == "Hide"
+    assert "<b>Question</b>" in text.value, "the kind in words, not its code"
     button.click()
     assert store.room.posts(workshop.id) == [] and store.room.posts(workshop.id, include_hidden=True)[0].hidden
     assert "HIDDEN" in console.moderation.rows[0][1].value and console.moderation.rows[0][2].description == "Show"

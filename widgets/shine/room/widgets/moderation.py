@@ -9,6 +9,8 @@ from shine.i18n import _, ngettext
 from shine.store import PostView, Store, StoreError
 from shine.web.html import esc
 
+from .kiosk import kind_labels
+
 ROWS = 15
 
 
@@ -44,7 +46,8 @@ class ModerationList(widgets.VBox):
             votes = ngettext("{n} me too", "{n} me too", post.votes).format(n=post.votes)
             state = _("HIDDEN") + " · " if post.hidden else ""
             where = post.school or _("a team")
-            text.value = (f'<span data-post-id="{post.id}">{esc(state)}<b>{esc(post.kind)}</b> · '
+            kind = kind_labels().get(post.kind, post.kind)  # "Question", "Pregunta": never the raw code
+            text.value = (f'<span data-post-id="{post.id}">{esc(state)}<b>{esc(kind)}</b> · '
                           f"{esc(where)} · {esc(votes)}<br>{esc(post.body[:300])}</span>")
             button.description = _("Show") if post.hidden else _("Hide")
             button.button_style = "" if post.hidden else "danger"
