@@ -117,6 +117,9 @@ def update_domain(domain: str, entries: Iterable[tuple[str, str]], langs: Iterab
         previous = previous_ids(path)
         by_context = {m.context: m for m in old if m.id and m.context}
         fresh = _new_catalog(domain, lang)
+        if path.exists():  # what the translators' tools keep in the header stays
+            fresh.last_translator, fresh.language_team = old.last_translator, old.language_team
+            fresh.revision_date = old.revision_date
         result = Updated(lang)
         seen = set()
         for context, english in entries:
