@@ -31,23 +31,28 @@ def _content_check(args) -> int:
 
 def _content_readability(args) -> int:
     from shine.content import content_dir
-    from shine.content.readability import EXEMPT, TARGETS, measure
+    from shine.content.readability import EXEMPT, MIN_WORDS, TARGETS, measure
     from shine.web.paths import curriculum_root
 
     directory = Path(args.dir) if args.dir else content_dir()
     if args.text_lang == "es":
         return _spanish_readability(args)
     report = measure(directory, None if args.no_notebooks else curriculum_root())
-    shown = report.readings if args.all else report.above_8
-    for reading in sorted(shown, key=lambda r: -r.grade):
-        print(f"{reading.grade:5.1f}  {reading.where}\n       {reading.preview}")
-    print(_("{n} texts of {words}+ words; median grade {median:.1f} (target {target:g}); {above8} above grade 8 "
-            "({share:.0%}, at most {limit:.0%}); {above10} above grade {max:g} (none allowed).").format(
-        n=len(report.readings), words=20, median=report.median, target=TARGETS["median"],
+    shown = sorted(report.readings if args.all else report.above_8, key=lambda r: -r.grade)
+    summary = _("{n} texts of {words}+ words; median grade {median:.1f} (target {target:g}); {above8} above grade 8 "
+                "({share:.0%}, at most {limit:.0%}); {above10} above grade {max:g} (none allowed).").format(
+        n=len(report.readings), words=MIN_WORDS, median=report.median, target=TARGETS["median"],
         above8=len(report.above_8), share=report.above_8_share, limit=TARGETS["above_8_share"],
-        above10=len(report.above_10), max=TARGETS["max"]))
-    print(_("Not measured: {n} exemptions, listed in shine/content/readability.py.").format(n=len(EXEMPT)))
-    failures = report.failures()
+        above10=len(report.above_10), max=TARGETS["max"])
+    summary += "\n" + _("Not measured: {n} exemptions, listed in shine/content/readability.py.").format(n=len(EXEMPT))
+    return _readability_verdict(shown, "{:5.1f}", summary, report.failures())
+
+
+def _readability_verdict(shown: list, number: str, summary: str, failures: list[str]) -> int:
+    """The texts worth a look, the totals, then whether the targets are met (exit 1 when not)."""
+    for reading in shown:
+        print(f"{number.format(reading.grade)}  {reading.where}\n       {reading.preview}")
+    print(summary)
     if failures:
         print(_("Too hard to read: {what}.").format(what="; ".join(failures)))
         return 1
@@ -106,23 +111,17 @@ def _i18n_check(args) -> int:
 
 def _spanish_readability(args) -> int:
     from shine.content import english, load
-    from shine.content.readability import SPANISH_MEDIAN_EASE, measure_spanish
+    from shine.content.readability import MIN_WORDS, SPANISH_MEDIAN_EASE, measure_spanish
     from shine.i18n import language
 
     with language("es"):
         report = measure_spanish(load(), english())
     hard = [r for r in report.readings if r.grade < 50]  # "fairly difficult" and below
-    for reading in sorted(report.readings if args.all else hard, key=lambda r: r.grade):
-        print(f"{reading.grade:5.0f}  {reading.where}\n       {reading.preview}")
-    print(_("{n} Spanish texts of {words}+ words; median reading ease (Fernández-Huerta) {median:.0f} "
-            "(target: {target:g} or more); {hard} below 50.").format(
-        n=len(report.readings), words=20, median=report.median, target=SPANISH_MEDIAN_EASE, hard=len(hard)))
-    failures = report.failures()
-    if failures:
-        print(_("Too hard to read: {what}.").format(what="; ".join(failures)))
-        return 1
-    print(_("Every readability target is met."))
-    return 0
+    summary = _("{n} Spanish texts of {words}+ words; median reading ease (Fernández-Huerta) {median:.0f} "
+                "(target: {target:g} or more); {hard} below 50.").format(
+        n=len(report.readings), words=MIN_WORDS, median=report.median, target=SPANISH_MEDIAN_EASE, hard=len(hard))
+    shown = sorted(report.readings if args.all else hard, key=lambda r: r.grade)
+    return _readability_verdict(shown, "{:5.0f}", summary, report.failures())
 
 
 def _db_info(args) -> int:
