@@ -2,7 +2,7 @@
 
 Every free-text field of the content (a model field typed ``Text`` or ``str``; never an id, a
 reference, a number, a source or an address) is one catalog entry. Its context names the item and
-the field, e.g. ``play:community-cafe:practices[0].text`` or ``cases:pilot.aim`` for an item
+the field, e.g. ``play:community-cafe:practices[0].text`` or ``responsibilities:guidance.text`` for an item
 without an id, so a translator sees where the text is shown and an entry keeps its place when the
 English around it changes.
 
