@@ -1,6 +1,6 @@
 # Time to Shine: the few commands a trainer or developer needs.
 #
-#   make workshop          live session: kiosk, wall, console [PORT=N] [LAN=1]
+#   make workshop          live session: kiosk, wall, console [PORT=N] [LAN=1] [ROOM_LANG=es|bilingual]
 #   make lab               JupyterLab on the curriculum root
 #   make test              full test suite (installs missing system packages first)
 #   make bench             benchmarks, when there are any
@@ -37,7 +37,7 @@ WORKERS ?= 2
 PYTEST_ARGS ?=
 
 # `shine workshop` options, only when asked for.
-SERVE_ARGS := $(if $(PORT),--port $(PORT)) $(if $(filter 1 yes true,$(LAN)),--lan)
+SERVE_ARGS := $(if $(PORT),--port $(PORT)) $(if $(filter 1 yes true,$(LAN)),--lan) $(if $(ROOM_LANG),--lang $(ROOM_LANG))
 
 .PHONY: help workshop lab test bench clean i18n i18n-add upgrade-deps
 

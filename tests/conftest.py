@@ -435,3 +435,39 @@ def page(chromium_browser):
         yield context.new_page()
     finally:
         context.close()
+
+
+def words(text: str) -> str:
+    """Text as a person reads it: every run of spaces and line breaks as one space."""
+    return " ".join(text.split())
+
+
+def english_phrases() -> list[str]:
+    """Every English source string of three or more words whose Spanish differs from it (names
+    kept in English, like "Parent Teacher Home Visits", are not English left behind)."""
+    from babel.messages.pofile import read_po
+
+    from shine import content
+    from shine.i18n.catalogs import po_path
+
+    pairs = []
+    for domain in ("shine", "content", "notebooks"):
+        with po_path("es", domain).open("rb") as fh:
+            for m in read_po(fh):
+                if m.id:
+                    pairs.append((m.id if isinstance(m.id, str) else m.id[0],
+                                  m.string if isinstance(m.string, str) else m.string[0]))
+    kept = " ".join(" ".join(spanish.split()) for _english, spanish in pairs)  # names the Spanish keeps
+    english = content.english()  # citations and source titles are shown as published
+    kept += " ".join([s.title for s in english.sources.sources]
+                     + [s.citation for s in english.studies.studies]
+                     + [v.citation for v in english.dual_capacity.versions])
+    found = set()
+    for english, _spanish in pairs:
+        for line in english.splitlines():
+            line = re.sub(r"\{[^}]*\}|[*#`_>\[\]()]", " ", line)
+            for part in re.split(r"[.:;!?]\s|\s[-·]\s", line):
+                part = " ".join(part.split()).strip(" ,.")
+                if len(part.split()) >= 3 and part not in kept:
+                    found.add(part)
+    return sorted(found, key=len, reverse=True)

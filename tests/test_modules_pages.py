@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import voila_server
+from conftest import english_phrases, voila_server, words
 
 from shine import content
 from shine.web.paths import modules_dir
@@ -170,10 +170,6 @@ def test_page_in_chromium_draws_every_widget_and_responds(server, page, artifact
 # --- the seed material every participant now sees (curriculum, second edition) ---------------------
 
 
-def words(text: str) -> str:
-    return " ".join(text.split())
-
-
 def read(page, selector: str) -> str:
     return words(page.locator(selector).inner_text())
 
@@ -259,36 +255,6 @@ def test_seed_material_reaches_the_participants_page(server, page, page_name):
 
 
 # --- the modules in Spanish ------------------------------------------------------------------------------
-
-
-def english_phrases() -> list[str]:
-    """Every English source string of three or more words whose Spanish differs from it (names
-    kept in English, like "Parent Teacher Home Visits", are not English left behind)."""
-    from babel.messages.pofile import read_po
-
-    from shine.i18n.catalogs import po_path
-
-    pairs = []
-    for domain in ("shine", "content", "notebooks"):
-        with po_path("es", domain).open("rb") as fh:
-            for m in read_po(fh):
-                if m.id:
-                    pairs.append((m.id if isinstance(m.id, str) else m.id[0],
-                                  m.string if isinstance(m.string, str) else m.string[0]))
-    kept = " ".join(" ".join(spanish.split()) for _english, spanish in pairs)  # names the Spanish keeps
-    english = content.english()  # citations and source titles are shown as published
-    kept += " ".join([s.title for s in english.sources.sources]
-                     + [s.citation for s in english.studies.studies]
-                     + [v.citation for v in english.dual_capacity.versions])
-    found = set()
-    for english, _spanish in pairs:
-        for line in english.splitlines():
-            line = re.sub(r"\{[^}]*\}|[*#`_>\[\]()]", " ", line)
-            for part in re.split(r"[.:;!?]\s|\s[-·]\s", line):
-                part = " ".join(part.split()).strip(" ,.")
-                if len(part.split()) >= 3 and part not in kept:
-                    found.add(part)
-    return sorted(found, key=len, reverse=True)
 
 
 @pytest.fixture(scope="module")

@@ -197,7 +197,8 @@ def test_an_idle_kiosk_returns_to_the_start_for_the_next_person(store, workshop)
 def test_the_kiosk_builds_its_later_screens_only_when_needed(store, workshop):
     kiosk = Kiosk(store, workshop.id)
     assert kiosk._team_screen is None and kiosk._post_screen is None
-    assert len(kiosk.children) == 2  # its style and the join screen: a small first page
+    # its style, the language switch and the join screen: a small first page
+    assert kiosk.children == (kiosk.style, kiosk.language_button, kiosk.join_screen)
 
 
 def test_the_first_screen_sends_few_models_to_the_phone(store, workshop):
@@ -205,7 +206,7 @@ def test_the_first_screen_sends_few_models_to_the_phone(store, workshop):
     from conftest import widget_tree
 
     kiosk = Kiosk(store, workshop.id)
-    assert len(widget_tree(kiosk)) <= 12
+    assert len(widget_tree(kiosk)) <= 13  # with the language switch, which shares the Join button's style
     kiosk.code.value = workshop.code
     kiosk.join_button.click()
     assert kiosk.screen == "team"  # sharing a layout changed nothing a person sees or does
@@ -221,7 +222,7 @@ def test_the_kiosk_page_draws_its_stylesheet_as_part_of_the_page(store, workshop
     monkeypatch.setattr(IPython.display, "display", lambda *objs, **_kw: shown.extend(objs))
     kiosk = kiosk_page(store=store, workshop_id=workshop.id)
     assert [o.data for o in shown] == [CSS]
-    assert kiosk.children == (kiosk.join_screen,) and kiosk.screen == "join"
+    assert kiosk.children == (kiosk.language_button, kiosk.join_screen) and kiosk.screen == "join"
     kiosk.code.value = workshop.code
     kiosk.join_button.click()
-    assert kiosk.screen == "team" and len(kiosk.children) == 1
+    assert kiosk.screen == "team" and kiosk.children[:-1] == (kiosk.language_button,)

@@ -67,11 +67,11 @@ class Running:
         return Store(f"sqlite:///{self.home / 'shine.db'}")
 
 
-def start_workshop(home: Path, port: int) -> Running:
+def start_workshop(home: Path, port: int, *extra: str) -> Running:
     env = dict(os.environ, SHINE_HOME=str(home), PYTHONUNBUFFERED="1")
     env.pop("SHINE_DB_URL", None)
     env.pop("SHINE_WORKSHOP", None)
-    proc = subprocess.Popen([sys.executable, "-m", "shine", "workshop", "--port", str(port), "--kiosks", "2"],
+    proc = subprocess.Popen([sys.executable, "-m", "shine", "workshop", "--port", str(port), "--kiosks", "2", *extra],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     running = Running(proc, home, port)
     ready = threading.Event()

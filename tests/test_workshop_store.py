@@ -19,7 +19,8 @@ def test_a_workshop_starts_with_the_regional_meeting_agenda_and_resumes_the_same
     first, resumed = open_workshop(store, held_on=date(2026, 10, 15))
     assert resumed is False
     setup = session_setup()
-    assert first.setup == setup and first.name == setup["agenda_name"]
+    assert first.setup == setup and first.name == setup["agenda_name"]["en"] == "Our Time to Shine regional meeting"
+    assert setup["languages"] == ["en"] and setup["agenda_name"]["es"].startswith("Reunión regional")
     assert [s["id"] for s in setup["segments"]][0] == "rm-welcome"
     assert {t["group"] for t in setup["tags"]} == {"type", "standard"}
     again, resumed = open_workshop(store, held_on=date(2026, 10, 15))

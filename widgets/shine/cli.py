@@ -150,6 +150,7 @@ def _serve(args) -> int:
 def _workshop(args) -> int:
     from datetime import date
 
+    from shine.room.languages import parse_languages
     from shine.room.session import run_workshop
 
     try:
@@ -157,8 +158,13 @@ def _workshop(args) -> int:
     except ValueError:
         print(_("The date {value!r} is not a date; write it like 2026-10-15.").format(value=args.date), file=sys.stderr)
         return 2
+    try:
+        languages = parse_languages(args.room_lang)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     return run_workshop(name=args.name, held_on=held_on, new=args.new, code=args.code, port=args.port, lan=args.lan,
-                        kiosk_pool=args.kiosks, qr=not args.no_qr)
+                        kiosk_pool=args.kiosks, qr=not args.no_qr, languages=languages)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -216,6 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help=_("kiosk pages kept ready to open at once, about the number of phones and "
                                  "kiosks in the room (each holds a small process)"))
     workshop.add_argument("--no-qr", action="store_true", help=_("do not print the QR code"))
+    workshop.add_argument("--lang", dest="room_lang", metavar="LANG",
+                          help=_("the room's language: en, es, or bilingual (English and Spanish side by side on "
+                                 "the wall; each kiosk switches on its own page). Default: the language of "
+                                 "messages; a resumed workshop keeps its own"))
     workshop.set_defaults(func=_workshop)
     from shine.course.cli import add_course_commands
 

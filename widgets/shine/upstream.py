@@ -15,6 +15,9 @@ the functions.
 from __future__ import annotations
 
 import functools
+import json
+import logging
+import os
 import sys
 from typing import Callable
 
@@ -108,6 +111,33 @@ def no_mathjax_page_config(page_config: dict, *_args, **_kwargs) -> dict:
     page_config["fullMathjaxUrl"] = NO_MATHJAX
     page_config["mathjaxConfig"] = "TeX-AMS_CHTML"
     return page_config
+
+
+def voila_request_info(timeout: float | None = None) -> dict[str, str]:
+    """In a preheated Voila kernel, wait for the page request it was kept for and return its
+    details (``QUERY_STRING``, ...); ``{}`` in a kernel that was not preheated or on failure.
+
+    Voila's own ``voila.utils.wait_for_request`` does this, but importing ``voila.utils`` pulls in
+    the Jupyter server (4 s of CPU in each kiosk kernel, measured). This is the same protocol
+    (Voila 0.5: one JSON message on ``<server>/voila/query/<kernel id>``) with only ``websockets``.
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") == "False" or not os.environ.get("VOILA_KERNEL_ID"):
+        return {}
+    require("voila", "the preheated kernel's request details")
+    from websockets.exceptions import WebSocketException
+    from websockets.sync.client import connect
+
+    base = os.environ.get("VOILA_WS_BASE_URL") or os.environ.get("VOILA_SERVER_URL") or "/"
+    url = "{proto}://{ip}:{port}{base}voila/query/{kernel}".format(
+        proto=os.environ.get("VOILA_WS_PROTOCOL", "ws"), ip=os.environ.get("VOILA_APP_IP", "127.0.0.1"),
+        port=os.environ.get("VOILA_APP_PORT", "8866"), base=base, kernel=os.environ["VOILA_KERNEL_ID"])
+    try:
+        with connect(url, open_timeout=10) as ws:
+            info = json.loads(ws.recv(timeout=timeout))
+    except (OSError, TimeoutError, ValueError, WebSocketException) as exc:
+        logging.getLogger("shine").info("no request details from Voila (%s)", exc)
+        return {}
+    return {str(k): str(v) for k, v in info.items()} if isinstance(info, dict) else {}
 
 
 # --- nbconvert ----------------------------------------------------------------------------------

@@ -82,6 +82,14 @@ def _language_for(query_string: str, folder: str | None, shine_lang: str | None)
     return DEFAULT_LANGUAGE
 
 
+def page_language(query_string: str | None = None) -> str | None:
+    """The language the page's address asks for (``?lang=es``), or None when it asks none.
+
+    The address is the kernel's ``QUERY_STRING`` (Voila sets it) unless one is given."""
+    query = os.environ.get("QUERY_STRING", "") if query_string is None else query_string
+    return _normalise(parse_qs(query).get("lang", [None])[0])
+
+
 def get_language() -> str:
     return _current.get() or _language_from_environment()
 
@@ -130,6 +138,14 @@ def translations(lang: str, domain: str = DOMAIN) -> _gettext.NullTranslations:
     return _gettext.GNUTranslations(buf)
 
 
+def language_name(lang: str) -> str:
+    """A language in its own words ("English", "Español"), as a reader looks for it."""
+    from babel import Locale
+
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
 def gettext(message: str) -> str:
     return translations(get_language()).gettext(message)
 
@@ -146,4 +162,5 @@ def N_(message: str) -> str:
 
 _ = gettext
 
-__all__ = ["_", "N_", "gettext", "ngettext", "get_language", "set_language", "language", "available_languages"]
+__all__ = ["_", "N_", "gettext", "ngettext", "get_language", "set_language", "language", "available_languages",
+           "language_name", "page_language"]

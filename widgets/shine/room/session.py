@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from shine.i18n import N_, _
+from shine.i18n import DEFAULT_LANGUAGE, N_, _, get_language
 from shine.web.paths import dashboards_dir
 
 from .live import KIOSK_URL_ENV, WORKSHOP_ENV
@@ -43,49 +43,75 @@ DASHBOARDS = (
 )
 
 
-def session_setup(agenda_id: str = AGENDA_ID) -> dict:
+def session_setup(agenda_id: str = AGENDA_ID, languages: list[str] | None = None) -> dict:
     """What the session's pages show, copied from the content once per workshop start.
 
     Kiosk kernels read this from the store instead of loading the curriculum models, which keeps
-    each kiosk page's kernel small (see benchmarks/).
+    each kiosk page's kernel small (see benchmarks/). Titles and labels are kept in every
+    catalogued language (``{"en": ..., "es": ...}``), so a kiosk switches language without them.
     """
     from shine import content
+    from shine.i18n import available_languages, language
 
-    agenda = content.get("agenda", agenda_id)
-    cur = content.load()
-    tags = [{"id": f"type:{t.id}", "label": t.name, "group": "type"} for t in cur.six_types.types]
-    tags += [{"id": f"standard:{s.id}", "label": s.name_2022, "group": "standard"} for s in cur.standards.standards]
+    cur, agendas = {}, {}
+    for lang in available_languages():
+        with language(lang):
+            cur[lang], agendas[lang] = content.load(), content.get("agenda", agenda_id)
+    agenda, en = agendas[DEFAULT_LANGUAGE], cur[DEFAULT_LANGUAGE]
+
+    def each(pick) -> dict[str, str]:
+        return {lang: pick(cur[lang], agendas[lang]) for lang in cur}
+
+    tags = [{"id": f"type:{t.id}", "group": "type", "label": each(lambda c, _a, i=i: c.six_types.types[i].name)}
+            for i, t in enumerate(en.six_types.types)]
+    tags += [{"id": f"standard:{s.id}", "group": "standard",
+              "label": each(lambda c, _a, i=i: c.standards.standards[i].name_2022)}
+             for i, s in enumerate(en.standards.standards)]
+    segments = [{"id": s.id, "minutes": s.minutes, "kind": s.kind,
+                 "title": each(lambda _c, a, i=i: a.segments[i].title),
+                 "purpose": each(lambda _c, a, i=i: a.segments[i].purpose)}
+                for i, s in enumerate(agenda.segments)]
     return {
         "agenda_id": agenda.id,
-        "agenda_name": agenda.name,
-        "segments": [{"id": s.id, "title": s.title, "minutes": s.minutes, "kind": s.kind, "purpose": s.purpose}
-                     for s in agenda.segments],
+        "agenda_name": each(lambda _c, a: a.name),
+        "languages": languages or [get_language()],
+        "segments": segments,
         "tags": tags,
     }
 
 
 def open_workshop(store, *, name: str | None = None, held_on: date | None = None, new: bool = False,
-                  code: str | None = None):
+                  code: str | None = None, languages: list[str] | None = None):
     """``(workshop, resumed)``: the workshop to serve, created when there is none to resume.
 
     Without ``new``, the newest workshop held that day (with that name, when one is given) is
     resumed, so restarting after a crash or a closed laptop picks up the same session and posts.
+    ``languages`` (``["es"]``, ``["en", "es"]`` for bilingual) sets a new workshop's languages and
+    changes a resumed one's; without it a resumed workshop keeps its own.
     """
     from shine.store import StoreInputError
 
+    from .languages import plain_in, text_in
+
     held_on = held_on or date.today()
+    found = None
     if code:
         found = store.room.workshop_by_code(code)
         if found is None:
             raise StoreInputError(_("There is no workshop with the join code {code}.").format(code=code.upper()))
-        return found, True
-    if not new:
+    elif not new:
         found = store.room.latest_workshop(name=name, held_on=held_on)
-        if found is not None:
-            return found, True
-    setup = session_setup()
-    workshop = store.room.create_workshop(name or setup["agenda_name"], AGENDA_ID, agenda_id=setup["agenda_id"],
-                                          held_on=held_on)
+    if found is not None:
+        if found.setup is None:  # a workshop created by another tool: give it its agenda and tags
+            store.room.set_workshop_setup(found.id, session_setup(found.agenda_id or AGENDA_ID, languages))
+        elif languages and found.setup.get("languages") != languages:
+            store.room.set_workshop_setup(found.id, {**found.setup, "languages": languages})
+        return store.room.workshop(found.id), True
+    setup = session_setup(languages=languages)
+    chosen = setup["languages"]
+    default_name = plain_in(chosen, lambda: text_in(setup["agenda_name"], get_language()))
+    workshop = store.room.create_workshop(name or default_name, AGENDA_ID, agenda_id=setup["agenda_id"],
+                                          held_on=held_on, language=chosen[0])
     store.room.set_workshop_setup(workshop.id, setup)
     return store.room.workshop(workshop.id), False
 
@@ -107,6 +133,10 @@ def qr_text(url: str) -> str:
 
 
 def _summary(workshop, urls: dict[str, str], key: str, posts: int, resumed: bool, lan: bool) -> str:
+    from shine.i18n import language_name
+
+    from .languages import room_languages
+
     lines = [""]
     if resumed:
         lines.append(_("Resumed workshop “{name}” ({date}); {n} posts so far, all kept.").format(
@@ -114,7 +144,9 @@ def _summary(workshop, urls: dict[str, str], key: str, posts: int, resumed: bool
     else:
         lines.append(_("New workshop “{name}” ({date}).").format(name=workshop.name, date=workshop.held_on))
     lines += [
-        _("Join code for participants: {code}").format(code=workshop.code), "",
+        _("Join code for participants: {code}").format(code=workshop.code),
+        _("Language of the room: {languages}").format(
+            languages=" + ".join(language_name(lang) for lang in room_languages(workshop.setup))), "",
         *(_(d.line).format(url=urls[d.notebook.removesuffix(".ipynb")]) for d in DASHBOARDS), "",
         _("Facilitator key (the console asks for it; a new one is issued at every start): {key}").format(key=key),
         "",
@@ -127,15 +159,14 @@ def _summary(workshop, urls: dict[str, str], key: str, posts: int, resumed: bool
 
 def run_workshop(*, name: str | None = None, held_on: date | None = None, new: bool = False, code: str | None = None,
                  port: int = 8866, lan: bool = False, kiosk_pool: int = KIOSK_POOL, qr: bool = True,
-                 dashboards: Path | None = None) -> int:
+                 dashboards: Path | None = None, languages: list[str] | None = None) -> int:
     """``shine workshop``: serve a live session until Ctrl-C."""
     from shine.store import Store, StoreError, new_facilitator_key
 
     try:
         with Store() as store:
-            workshop, resumed = open_workshop(store, name=name, held_on=held_on, new=new, code=code)
-            if workshop.setup is None:  # a workshop created by another tool: give it its agenda and tags
-                store.room.set_workshop_setup(workshop.id, session_setup(workshop.agenda_id or AGENDA_ID))
+            workshop, resumed = open_workshop(store, name=name, held_on=held_on, new=new, code=code,
+                                              languages=languages)
             key = new_facilitator_key()
             store.room.set_facilitator_key(workshop.id, key)
             posts = store.room.count_posts(workshop.id)
@@ -147,7 +178,11 @@ def run_workshop(*, name: str | None = None, held_on: date | None = None, new: b
                 "port with --port.").format(port=port), file=sys.stderr)
         return 2
     folder = Path(dashboards or dashboards_dir())
-    env = {WORKSHOP_ENV: str(workshop.id)}
+    from .languages import room_languages
+
+    chosen = room_languages(workshop.setup)
+    # The pages start in the workshop's first language; a kiosk switches on its own page.
+    env = {WORKSHOP_ENV: str(workshop.id), "SHINE_LANG": chosen[0]}
     # The kiosk address is known only once Voila says where it listens; the wall shows it as a
     # QR code, so it is worked out from the port and passed in before starting.
     host = lan_address() if lan else "127.0.0.1"

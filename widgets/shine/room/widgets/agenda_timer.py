@@ -9,9 +9,11 @@ from typing import Callable
 
 import ipywidgets as widgets
 
-from shine.i18n import _
+from shine.i18n import _, get_language
 from shine.store import SessionState, Store, StoreError
 from shine.web.html import esc
+
+from ..languages import text_in
 
 
 def _now() -> datetime:
@@ -69,7 +71,7 @@ class AgendaTimer(widgets.VBox):
                 label, start, posting = self.rows[seg["id"]]
                 current = seg["id"] == self.state.segment_id
                 length = _("{n} min").format(n=seg["minutes"])
-                text = f"{esc(seg['title'])} · {esc(length)}"
+                text = f"{esc(text_in(seg['title'], get_language()))} · {esc(length)}"
                 label.value = f"<b>▶ {text}</b>" if current else text
                 start.button_style = "info" if current else ""
                 is_open = seg["id"] not in self.state.closed_segments
@@ -89,7 +91,8 @@ class AgendaTimer(widgets.VBox):
         if seg is None:
             return
         text = timer_text(seg["minutes"], self.state.segment_started_at, self.now())
-        self.timer.value = f'<p class="shine-timer"><b>{esc(seg["title"])}</b>: {esc(text)}</p>'
+        title = text_in(seg["title"], get_language())
+        self.timer.value = f'<p class="shine-timer"><b>{esc(title)}</b>: {esc(text)}</p>'
 
     def start(self, segment_id: str) -> None:
         self._record("start", segment_id)

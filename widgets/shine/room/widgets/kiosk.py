@@ -5,21 +5,30 @@ words. Kiosk mode: after a post the form empties for the next person, and a kios
 goes back to the start (choosing the school). Every screen after the first is built only when
 it is first needed, so the page a participant opens is small and its kernel stays light (no
 curriculum models, no charts: the tag labels come with the workshop from the store).
+
+Language: the kiosk starts in the page's language (``?lang=es``; a preheated kernel learns it when
+its page is requested, :func:`kiosk_page`) or the workshop's, and a button above every screen
+("Español" / "English") switches it on the spot, inside the kernel: every label is set again on
+the same widgets, so whatever the participant has typed or chosen stays as it is. Every handler
+runs in the kiosk's own language (:meth:`Kiosk._speaking`): a comm message does not carry the
+context the page's cell ran in.
 """
 
 from __future__ import annotations
 
 import secrets
 import time
+from dataclasses import replace
 from typing import Callable
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from shine.i18n import _, ngettext
+from shine.i18n import _, available_languages, get_language, language, language_name, ngettext
 from shine.store import POST_KINDS, PostView, Store, StoreError, StoreInputError
 from shine.web.html import esc
 
+from ..languages import follow_the_page_language, text_in
 from ..live import repeat, workshop_id_from_env
 
 IDLE_SECONDS = 120
@@ -47,6 +56,7 @@ CSS = """
 .shine-kiosk .shine-problem { background: #fff4e5; border-left: 6px solid #c2410c; padding: 0.5rem 0.8rem; }
 .shine-kiosk .shine-other { border-bottom: 1px solid #d9e2ec; padding: 0.3rem 0; overflow-wrap: anywhere; }
 .shine-kiosk .shine-kind { font-weight: 600; }
+.shine-kiosk .shine-language { width: auto !important; min-height: 2.75rem; align-self: flex-end; margin: 0 0 0.3rem; }
 </style>
 """
 
@@ -77,11 +87,16 @@ def kiosk_page(**kwargs) -> "Kiosk":
     The stylesheet is shown as part of the page, not as a widget: the page draws it at once,
     while it is still connecting to its kernel, instead of restyling everything when the widgets
     arrive (on one core, 139 ms instead of 181 ms from the widget states arriving to the code box
-    being usable; ``benchmarks/timeline.py``)."""
+    being usable; ``benchmarks/timeline.py``).
+
+    A preheated kernel runs this before anyone asks for the page, so it cannot know the page's
+    ``?lang=``: it waits for the request in a thread, and the kiosk switches when it comes."""
     from IPython.display import HTML, display
 
     display(HTML(CSS))
-    return Kiosk(styled=False, **kwargs)
+    kiosk = Kiosk(styled=False, **kwargs)
+    follow_the_page_language(kiosk.switch_language)
+    return kiosk
 
 
 class Kiosk(widgets.VBox):
@@ -89,7 +104,7 @@ class Kiosk(widgets.VBox):
 
     def __init__(self, store: Store | None = None, workshop_id: int | None = None, *,
                  idle_seconds: float = IDLE_SECONDS, clock: Callable[[], float] = time.monotonic,
-                 styled: bool = True):
+                 styled: bool = True, lang: str | None = None):
         self.store = store or Store()
         self.expected_workshop = workshop_id if workshop_id is not None else workshop_id_from_env()
         self.client_id = "kiosk-" + secrets.token_hex(6)
@@ -101,28 +116,91 @@ class Kiosk(widgets.VBox):
         self.setup: dict = {}
         self._team_screen: widgets.VBox | None = None
         self._post_screen: widgets.VBox | None = None
+        self.lang = get_language()
+        if lang:
+            with language(lang) as chosen:
+                self.lang = chosen
 
         # The first screen is what every phone waits for. Each widget's layout and style is a
         # model of its own that the page fetches from the kernel and builds before the form
-        # shows, so the pieces of this screen share one layout and their HTML one style (none of
-        # them is ever changed on its own): 12 models instead of 19 (benchmarks/timeline.py).
+        # shows, so the pieces of this screen share one layout and their HTML one style, and the
+        # two buttons one style (none of them is ever changed on its own): 13 models instead of 21
+        # (benchmarks/timeline.py).
         plain, html_style = widgets.Layout(), HTMLStyle()
-        self.code = widgets.Text(placeholder=_("Join code, e.g. K7QH2M"), layout=plain)
-        self.join_button = _button(_("Join"), "primary", layout=plain)
+        self.code = widgets.Text(layout=plain)
+        self.join_button = _button("", "primary", layout=plain)
+        self.join_title = widgets.HTML(layout=plain, style=html_style)
         self.join_message = widgets.HTML(layout=plain, style=html_style)
-        self.join_button.on_click(self._join)
-        self.join_screen = widgets.VBox([
-            widgets.HTML("<h2>" + esc(_("Join the workshop")) + "</h2><p>"
-                         + esc(_("Type the code shown on the wall.")) + "</p>", layout=plain, style=html_style),
-            self.code, self.join_button, self.join_message,
-        ], layout=plain)
+        self.join_button.on_click(self._speaking(self._join))
+        self.join_screen = widgets.VBox([self.join_title, self.code, self.join_button, self.join_message], layout=plain)
+        # The language switch stays above every screen; with one catalogued language there is none.
+        self.language_button = None
+        head = []
+        if len(available_languages()) > 1:
+            self.language_button = widgets.Button(layout=plain, style=self.join_button.style)
+            self.language_button.add_class("shine-language")
+            self.language_button.on_click(lambda _b: self.switch_language(self._next_language()))
+            head.append(self.language_button)
         # The stylesheet stays while the screens change below it; on the kiosk page it is part of
         # the page itself instead (kiosk_page), so it applies before the first widget arrives.
         self.style = widgets.HTML(CSS, layout=plain, style=html_style) if styled else None
-        self._head = [self.style] if styled else []
+        self._head = ([self.style] if styled else []) + head
+        with language(self.lang):
+            self._label_join()
         super().__init__([*self._head, self.join_screen], layout=widgets.Layout(width="100%"))
         self.add_class("shine-kiosk")
-        self._idle_task = repeat(5, self.check_idle)
+        self._idle_task = repeat(5, self._speaking(self.check_idle))
+
+    # --- language ----------------------------------------------------------------------------------
+
+    def _speaking(self, handler: Callable) -> Callable:
+        """``handler`` run in the kiosk's language, whatever context the kernel calls it in."""
+        def run(*args, **kwargs):
+            with language(self.lang):
+                return handler(*args, **kwargs)
+        return run
+
+    def _next_language(self) -> str:
+        langs = available_languages()
+        return langs[(langs.index(self.lang) + 1) % len(langs)] if self.lang in langs else langs[0]
+
+    def switch_language(self, lang: str) -> None:
+        """Show the kiosk in ``lang``: every label is set again; typed text and choices stay."""
+        self.touch()
+        with language(lang) as chosen:
+            if chosen == self.lang:
+                return
+            self.lang = chosen
+            for message in self._messages():
+                message.value = ""  # said in the other language; the next action speaks again
+            self._label_join()
+            if self._team_screen is not None:
+                self._label_team()
+            if self._post_screen is not None:
+                self._label_post()
+
+    def _messages(self) -> list[widgets.HTML]:
+        found = [self.join_message]
+        if self._team_screen is not None:
+            found.append(self.team_message)
+        if self._post_screen is not None:
+            found += [self.post_message, self.vote_message]
+        return found
+
+    def _html(self, body: str) -> str:
+        return f'<div lang="{self.lang}">{body}</div>'
+
+    def _label_join(self) -> None:
+        self.join_title.value = self._html("<h2>" + esc(_("Join the workshop")) + "</h2><p>"
+                                           + esc(_("Type the code shown on the wall.")) + "</p>")
+        self.code.placeholder = _("Join code, e.g. K7QH2M")
+        self.code.description = ""
+        self.join_button.description = _("Join")
+        if self.language_button is not None:
+            other = self._next_language()
+            self.language_button.description = language_name(other)
+            with language(other):
+                self.language_button.tooltip = _("Show the kiosk in this language")  # said in that language
 
     # --- moving between screens ------------------------------------------------------------------
 
@@ -181,27 +259,40 @@ class Kiosk(widgets.VBox):
 
     def _build_team_screen(self) -> None:
         self.team_choice = widgets.Dropdown()
-        self.district = widgets.Text(placeholder=_("District, e.g. Groton"))
-        self.school = widgets.Text(placeholder=_("School name"))
+        self.district = widgets.Text()
+        self.school = widgets.Text()
         self.new_team = widgets.VBox([self.district, self.school], layout=widgets.Layout(display="none"))
-        self.team_button = _button(_("Continue"), "primary")
+        self.team_button = _button("", "primary")
         self.team_message = widgets.HTML()
-        self.team_choice.observe(self._team_choice_changed, names="value")
-        self.team_button.on_click(self._choose_team)
-        title = widgets.HTML("<h2>" + esc(self.workshop.name) + "</h2><p>"
-                             + esc(_("Which school are you posting for?")) + "</p>")
-        self._team_screen = widgets.VBox([title, self.team_choice, self.new_team, self.team_button,
+        self.team_title = widgets.HTML()
+        self.team_choice.observe(self._speaking(self._team_choice_changed), names="value")
+        self.team_button.on_click(self._speaking(self._choose_team))
+        self._team_screen = widgets.VBox([self.team_title, self.team_choice, self.new_team, self.team_button,
                                           self.team_message])
+        self._label_team()
+
+    def _label_team(self) -> None:
+        self.team_title.value = self._html("<h2>" + esc(self.workshop.name) + "</h2><p>"
+                                           + esc(_("Which school are you posting for?")) + "</p>")
+        self.district.placeholder = _("District, e.g. Groton")
+        self.school.placeholder = _("School name")
+        self.team_button.description = _("Continue")
+        self._team_options()
+
+    def _team_options(self) -> None:
+        """The schools to choose from, keeping the one chosen (its id is the same in every language)."""
+        chosen = self.team_choice.value
+        options = [(_("Choose your school…"), "")]
+        options += [(f"{t.school} ({t.district})", t.id) for t in self.store.teams.all()]
+        options.append((_("My school is not in the list"), NEW_TEAM))
+        self.team_choice.options = options
+        self.team_choice.value = chosen if any(value == chosen for _label, value in options) else ""
 
     def _show_team_screen(self) -> None:
         if self._team_screen is None:
             self._build_team_screen()
-        teams = self.store.teams.all()
-        options = [(_("Choose your school…"), "")]
-        options += [(f"{t.school} ({t.district})", t.id) for t in teams]
-        options.append((_("My school is not in the list"), NEW_TEAM))
-        self.team_choice.options = options
         self.team_choice.value = ""
+        self._team_options()
         self.team_message.value = ""
         self._show(self._team_screen)
 
@@ -230,51 +321,80 @@ class Kiosk(widgets.VBox):
     # --- 3. post --------------------------------------------------------------------------------
 
     def _build_post_screen(self) -> None:
-        labels = kind_labels()
         self.heading = widgets.HTML()
-        self.change_team = _button(_("Not your school? Change"))
-        self.change_team.on_click(lambda _b: (self.touch(), self._show_team_screen()))
-        self.kind = widgets.ToggleButtons(options=[(labels[k], k) for k in POST_KINDS], value=None)
-        self.body = widgets.Textarea(placeholder=_("Write your post here: what happened, what you need, "
-                                                   "what worked."))
+        self.change_team = _button("")
+        self.change_team.on_click(self._speaking(lambda _b: (self.touch(), self._show_team_screen())))
+        self.kind_question = widgets.HTML()
+        self.kind = widgets.ToggleButtons(options=[(k, k) for k in POST_KINDS], value=None)
+        self.body = widgets.Textarea()
         self.tag_buttons = {}
+        self.tag_titles = {}
         groups = []
-        for group, title in (("type", _("Type of involvement")), ("standard", _("Standard"))):
-            buttons = [widgets.ToggleButton(description=t["label"], value=False, tooltip=t["label"])
-                       for t in self.setup.get("tags", []) if t.get("group") == group]
-            for button, tag in zip(buttons, [t for t in self.setup.get("tags", []) if t.get("group") == group]):
-                self.tag_buttons[tag["id"]] = button
+        tags = self.setup.get("tags", [])
+        for group in ("type", "standard"):
+            in_group = [t for t in tags if t.get("group") == group]
+            for tag in in_group:
+                button = widgets.ToggleButton(value=False)
                 button.observe(lambda _c: self.touch(), names="value")
-            if buttons:
-                box = widgets.Box(buttons)
+                self.tag_buttons[tag["id"]] = button
+            if in_group:
+                box = widgets.Box([self.tag_buttons[t["id"]] for t in in_group])
                 box.add_class("shine-wrap")
-                groups += [widgets.HTML("<p>" + esc(title) + "</p>"), box]
-        self.post_button = _button(_("Post"), "success")
+                self.tag_titles[group] = widgets.HTML()
+                groups += [self.tag_titles[group], box]
+        self.post_button = _button("", "success")
         self.post_message = widgets.HTML()
         self.kind.observe(lambda _c: self.touch(), names="value")
         self.body.observe(lambda _c: self.touch(), names="value")
-        self.post_button.on_click(self._post)
-        self.others_title = widgets.HTML("<h2>" + esc(_("Others' posts")) + "</h2><p>"
-                                         + esc(_("Tap “Me too” when it is true for your school as well.")) + "</p>")
+        self.post_button.on_click(self._speaking(self._post))
+        self.others_title = widgets.HTML()
         self.other_rows = []
         for _i in range(OTHERS_SHOWN):
             text, button = widgets.HTML(), _button("")
-            button.on_click(self._vote)
+            button.on_click(self._speaking(self._vote))
             row = widgets.VBox([text, button], layout=widgets.Layout(display="none"))
             row.add_class("shine-other")
             self.other_rows.append((row, text, button))
-        self.refresh_button = _button(_("Show the newest posts"))
-        self.refresh_button.on_click(lambda _b: (self.touch(), self.refresh_others()))
+        self.refresh_button = _button("")
+        self.refresh_button.on_click(self._speaking(lambda _b: (self.touch(), self.refresh_others())))
         self.vote_message = widgets.HTML()
+        self._shown_posts: list[PostView] = []
+        self._voted: set[int] = set()  # posts this kiosk said "me too" to: their buttons stay off
         self._post_screen = widgets.VBox(
-            [self.heading, self.change_team, widgets.HTML("<p>" + esc(_("What are you posting?")) + "</p>"),
-             self.kind, self.body, *groups, self.post_button, self.post_message, self.others_title,
-             self.vote_message, *[r[0] for r in self.other_rows], self.refresh_button])
+            [self.heading, self.change_team, self.kind_question, self.kind, self.body, *groups, self.post_button,
+             self.post_message, self.others_title, self.vote_message, *[r[0] for r in self.other_rows],
+             self.refresh_button])
+        self._label_post()
+
+    def _label_post(self) -> None:
+        labels = kind_labels()
+        if self.team is not None:
+            self.heading.value = self._html(
+                "<h2>" + esc(_("Posting for {school}").format(school=self.team.school)) + "</h2>")
+        self.change_team.description = _("Not your school? Change")
+        self.kind_question.value = self._html("<p>" + esc(_("What are you posting?")) + "</p>")
+        chosen = self.kind.value
+        self.kind.options = [(labels[k], k) for k in POST_KINDS]
+        self.kind.value = chosen
+        self.body.placeholder = _("Write your post here: what happened, what you need, what worked.")
+        titles = {"type": _("Type of involvement"), "standard": _("Standard")}
+        for group, title in self.tag_titles.items():
+            title.value = self._html("<p>" + esc(titles[group]) + "</p>")
+        for tag in self.setup.get("tags", []):
+            button = self.tag_buttons.get(tag["id"])
+            if button is not None:
+                button.description = button.tooltip = text_in(tag.get("label"), self.lang)
+        self.post_button.description = _("Post")
+        self.others_title.value = self._html("<h2>" + esc(_("Others' posts")) + "</h2><p>"
+                                             + esc(_("Tap “Me too” when it is true for your school as well.")) + "</p>")
+        self.refresh_button.description = _("Show the newest posts")
+        self._label_others()
 
     def _show_post_screen(self) -> None:
         if self._post_screen is None:
             self._build_post_screen()
-        self.heading.value = "<h2>" + esc(_("Posting for {school}").format(school=self.team.school)) + "</h2>"
+        self.heading.value = self._html(
+            "<h2>" + esc(_("Posting for {school}").format(school=self.team.school)) + "</h2>")
         self.post_message.value = ""
         self.refresh_others()
         self._show(self._post_screen)
@@ -319,18 +439,23 @@ class Kiosk(widgets.VBox):
         except StoreError as exc:
             self.vote_message.value = _message("problem", str(exc))
             return
+        self._shown_posts = posts
+        self._label_others()
+
+    def _label_others(self) -> None:
         labels = kind_labels()
-        self._shown_posts: list[PostView] = posts
+        posts = self._shown_posts
         for i, (row, text, button) in enumerate(self.other_rows):
             if i >= len(posts):
                 row.layout.display = "none"
                 continue
             post = posts[i]
-            where = post.school or _("a team")
-            text.value = (f'<span class="shine-kind">{esc(labels.get(post.kind, post.kind))}</span> · '
-                          f"{esc(where)}<br>{esc(post.body)}")
+            where = esc(post.school) if post.school else esc(_("a team"))
+            # The post is shown as typed, in whatever language it was written: no lang of ours on it.
+            text.value = (f'<span class="shine-kind" lang="{self.lang}">{esc(labels.get(post.kind, post.kind))}</span>'
+                          f" · {where}<br>{esc(post.body)}")
             button.description = ngettext("Me too ({n})", "Me too ({n})", post.votes).format(n=post.votes)
-            button.disabled = False
+            button.disabled = post.id in self._voted
             row.layout.display = "flex"
 
     def _vote(self, button: widgets.Button) -> None:
@@ -342,9 +467,10 @@ class Kiosk(widgets.VBox):
         except StoreError as exc:
             self.vote_message.value = _message("problem", str(exc))
             return
-        button.disabled = True
+        self._voted.add(post.id)
         if counted:
-            button.description = ngettext("Me too ({n})", "Me too ({n})", post.votes + 1).format(n=post.votes + 1)
+            self._shown_posts[index] = replace(post, votes=post.votes + 1)
             self.vote_message.value = _message("ok", _("Thank you: your “me too” is counted."))
         else:
             self.vote_message.value = _message("ok", _("You already said “me too” to this post; it counts once."))
+        self._label_others()

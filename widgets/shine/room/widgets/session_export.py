@@ -12,15 +12,19 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from shine.i18n import _, ngettext
+from shine.i18n import _, get_language, ngettext
 from shine.store import Store, StoreError, shine_home
 from shine.web.html import esc
 from shine.web.sheets import csv_text
 
+from ..languages import text_in
+from .kiosk import kind_labels
+
 CSV_COLUMNS = ("id", "created_at", "school", "kind", "body", "tags", "segment", "votes", "hidden")
 def _labels(store: Store, workshop_id: int) -> dict[str, str]:
     setup = store.room.workshop(workshop_id).setup or {}
-    return {t["id"]: t["label"] for t in setup.get("tags", [])}
+    lang = get_language()
+    return {t["id"]: text_in(t["label"], lang) for t in setup.get("tags", [])}
 
 
 def posts_csv(store: Store, workshop_id: int) -> str:
@@ -83,14 +87,15 @@ def summary_html(store: Store, workshop_id: int) -> str:
             items.append(f'<li>{esc(p.body)} <span class="meta">({esc(where)}{esc(votes)})</span></li>')
         return f"<h2>{esc(title)}</h2><ol>" + "".join(items) + "</ol>"
 
-    counts = ", ".join(f"{esc(k)}: {n}" for k, n in sorted(kinds.items())) or esc(_("no posts"))
+    names = kind_labels()
+    counts = ", ".join(f"{esc(names.get(k, k))}: {n}" for k, n in sorted(kinds.items())) or esc(_("no posts"))
     team_items = "".join(f"<li>{esc(t.team.school)} ({esc(t.team.district)})</li>" for t in teams)
     made = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     meta = _("{date} · join code {code} · summary made {made}").format(date=w.held_on or "", code=w.code, made=made)
     total = ngettext("{n} post", "{n} posts", len(posts)).format(n=len(posts))
     teams_title = _("Teams present")
     return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{esc(w.name)}</title>{PRINT_CSS}</head><body>'
+        f'<!doctype html><html lang="{esc(get_language())}"><head><meta charset="utf-8"><title>{esc(w.name)}</title>{PRINT_CSS}</head><body>'
         f'<h1>{esc(w.name)}</h1><p class="meta">{esc(meta)}</p><p>{esc(total)} ({counts})</p>'
         + listing("milestone", _("Milestones to celebrate"))
         + listing("challenge", _("Challenges, most shared first"), ranked=True)

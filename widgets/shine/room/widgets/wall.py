@@ -17,10 +17,11 @@ from typing import Callable
 
 import ipywidgets as widgets
 
-from shine.i18n import _, ngettext
+from shine.i18n import _, get_language, ngettext, page_language
 from shine.store import PostView, Store
 from shine.web.html import esc
 
+from ..languages import html_in, plain_in, room_languages, text_in
 from ..live import kiosk_url_from_env, repeat, workshop_id_from_env
 from .kiosk import kind_labels
 
@@ -54,6 +55,7 @@ CSS = """
 .shine-wall .shine-votes { font-weight: 800; }
 .shine-wall .shine-empty { color: #3e4c59; font-style: italic; }
 .shine-wall img.shine-chart { max-width: 100%; height: auto; }
+.shine-wall .shine-also { font-weight: normal; color: #3e4c59; }
 </style>
 """
 
@@ -66,11 +68,15 @@ def qr_svg(url: str) -> str:
 
 
 class Wall(widgets.VBox):
-    """``Wall()`` shows the workshop that ``shine workshop`` serves and keeps itself up to date."""
+    """``Wall()`` shows the workshop that ``shine workshop`` serves and keeps itself up to date.
+
+    Its own words come in every language of the workshop (bilingual: English and Spanish side by
+    side); the posts come as typed. ``languages`` overrides that (a page opened with ``?lang=``)."""
 
     def __init__(self, store: Store | None = None, workshop_id: int | None = None, *,
                  poll_seconds: float = POLL_SECONDS, chart_seconds: float = CHART_SECONDS,
-                 kiosk_url: str | None = None, clock: Callable[[], float] = time.monotonic):
+                 kiosk_url: str | None = None, clock: Callable[[], float] = time.monotonic,
+                 languages: list[str] | None = None):
         self.store = store or Store()
         self.workshop_id = workshop_id if workshop_id is not None else workshop_id_from_env()
         self.kiosk_url = kiosk_url or kiosk_url_from_env()
@@ -85,13 +91,16 @@ class Wall(widgets.VBox):
         self.chart_drawn_at: float | None = None
         self.chart_stale = False
         self.workshop = None
+        self.languages = languages or [get_language()]
         super().__init__([self.header, self.tiles, self.challenges, self.chart], layout=widgets.Layout(width="100%"))
         self.add_class("shine-wall")
         if self.workshop_id is None:
-            self.header.value = CSS + "<h1>" + esc(_("No workshop is running. Start one with: shine workshop")) + "</h1>"
+            self.header.value = CSS + "<h1>" + self._say(lambda: _("No workshop is running. Start one with: shine workshop")) + "</h1>"
             self._task = None
             return
         self.workshop = self.store.room.workshop(self.workshop_id)
+        if languages is None and not page_language():  # a page opened with ?lang=es asks for one
+            self.languages = room_languages(self.workshop.setup, fallback=get_language())
         self.refresh()
         self._task = repeat(poll_seconds, self.refresh)
 
@@ -137,53 +146,60 @@ class Wall(widgets.VBox):
         self.tiles.value = self._tiles_html(posts[:TILES])
         self.challenges.value = self._challenges_html(posts)
 
+    def _say(self, make: Callable[[], str]) -> str:
+        """Escaped HTML of one of the wall's own texts, in each of its languages."""
+        return html_in(self.languages, make)
+
     def _header_html(self, posts: list[PostView], schools: int) -> str:
-        count = ngettext("{n} post", "{n} posts", len(posts)).format(n=len(posts))
-        count += " · " + ngettext("{n} school", "{n} schools", schools).format(n=schools)
+        count = self._say(lambda: ngettext("{n} post", "{n} posts", len(posts)).format(n=len(posts))
+                          + " · " + ngettext("{n} school", "{n} schools", schools).format(n=schools))
         newest = posts[0].id if posts else 0
-        join = esc(_("Join at the kiosk with code"))
+        join = self._say(lambda: _("Join at the kiosk with code"))
         qr = ""
         if self.kiosk_url:
-            label = _("QR code for the kiosk page")
+            label = plain_in(self.languages, lambda: _("QR code for the kiosk page"))
             qr = (f'<div><div role="img" aria-label="{esc(label)}">{qr_svg(self.kiosk_url)}</div>'
                   f'<div class="shine-meta">{esc(self.kiosk_url)}</div></div>')
         return (f'<div class="shine-top"><div><h1>{esc(self.workshop.name)}</h1>'
                 f'<p>{join} <span class="shine-code">{esc(self.workshop.code)}</span></p>'
                 f'<p class="shine-count shine-wall-count" data-count="{len(posts)}" data-newest="{newest}">'
-                f"{esc(count)}</p></div>{qr}</div>")
+                f"{count}</p></div>{qr}</div>")
 
     def _tag_label(self, tag: str) -> str:
-        labels = {t["id"]: t["label"] for t in (self.workshop.setup or {}).get("tags", [])}
-        return labels.get(tag, tag)
+        """A tag's label in the wall's languages ("Communicating / Comunicación")."""
+        for t in (self.workshop.setup or {}).get("tags", []):
+            if t["id"] == tag:
+                return " / ".join(dict.fromkeys(text_in(t["label"], lang) for lang in self.languages))
+        return tag
 
     def _tiles_html(self, posts: list[PostView]) -> str:
-        title = "<h2>" + esc(_("Newest posts")) + "</h2>"
+        title = "<h2>" + self._say(lambda: _("Newest posts")) + "</h2>"
         if not posts:
-            return title + '<p class="shine-empty">' + esc(_("No posts yet: be the first!")) + "</p>"
-        labels = kind_labels()
+            return title + '<p class="shine-empty">' + self._say(lambda: _("No posts yet: be the first!")) + "</p>"
         tiles = []
         for p in posts:
-            badge = labels.get(p.kind, p.kind)
+            badge = self._say(lambda: kind_labels().get(p.kind, p.kind))
             if p.kind == "milestone":
                 badge = "🎉 " + badge + " 🎉"
             tags = ", ".join(self._tag_label(t) for t in p.tags)
-            meta = " · ".join(x for x in (p.school or _("a team"), tags) if x)
+            where = esc(p.school) if p.school else self._say(lambda: _("a team"))
+            meta = " · ".join(x for x in (where, esc(tags)) if x)
             tiles.append(f'<div class="shine-tile shine-{esc(p.kind)}" data-post-id="{p.id}">'
-                         f'<div class="shine-badge">{esc(badge)}</div><div class="shine-body">{esc(p.body)}</div>'
-                         f'<div class="shine-meta">{esc(meta)}</div></div>')
+                         f'<div class="shine-badge">{badge}</div><div class="shine-body">{esc(p.body)}</div>'
+                         f'<div class="shine-meta">{meta}</div></div>')
         return title + '<div class="shine-tiles">' + "".join(tiles) + "</div>"
 
     def _challenges_html(self, posts: list[PostView]) -> str:
-        title = "<h2>" + esc(_("Challenges we share (most “me too” first)")) + "</h2>"
+        title = "<h2>" + self._say(lambda: _("Challenges we share (most “me too” first)")) + "</h2>"
         ranked = sorted((p for p in posts if p.kind == "challenge"), key=lambda p: (-p.votes, -p.id))[:TOP_CHALLENGES]
         if not ranked:
-            return title + '<p class="shine-empty">' + esc(_("No challenges posted yet.")) + "</p>"
+            return title + '<p class="shine-empty">' + self._say(lambda: _("No challenges posted yet.")) + "</p>"
         items = []
         for p in ranked:
-            votes = ngettext("{n} me too", "{n} me too", p.votes).format(n=p.votes)
-            where = p.school or _("a team")
-            items.append(f'<li data-post-id="{p.id}"><span class="shine-votes">{esc(votes)}</span>: {esc(p.body)} '
-                         f'<span class="shine-meta">({esc(where)})</span></li>')
+            votes = self._say(lambda: ngettext("{n} me too", "{n} me too", p.votes).format(n=p.votes))
+            where = esc(p.school) if p.school else self._say(lambda: _("a team"))
+            items.append(f'<li data-post-id="{p.id}"><span class="shine-votes">{votes}</span>: {esc(p.body)} '
+                         f'<span class="shine-meta">({where})</span></li>')
         return title + '<ol class="shine-ranked">' + "".join(items) + "</ol>"
 
     def _chart_html(self) -> str:
@@ -191,23 +207,28 @@ class Wall(widgets.VBox):
         if not posts:
             return ""
         by_tag = Counter(self._tag_label(t) for p in posts for t in p.tags).most_common(CHART_BARS)
-        by_school = Counter(p.school or _("a team") for p in posts).most_common(CHART_BARS)
-        png = _chart_png(by_tag, by_school)
-        alt = _("Bar charts. Posts by type or standard: {tags}. Posts by school: {schools}.").format(
+        a_team = plain_in(self.languages, lambda: _("a team"))
+        by_school = Counter(p.school or a_team for p in posts).most_common(CHART_BARS)
+        png = _chart_png(by_tag, by_school, self.languages)
+        alt = plain_in(self.languages, lambda: _(
+            "Bar charts. Posts by type or standard: {tags}. Posts by school: {schools}.").format(
             tags="; ".join(f"{k} {v}" for k, v in by_tag) or _("no tags yet"),
-            schools="; ".join(f"{k} {v}" for k, v in by_school))
+            schools="; ".join(f"{k} {v}" for k, v in by_school)), separator=" ")
         data = base64.b64encode(png).decode()
-        return ("<h2>" + esc(_("What we are posting about")) + "</h2>"
+        return ("<h2>" + self._say(lambda: _("What we are posting about")) + "</h2>"
                 f'<img class="shine-chart" alt="{esc(alt)}" src="data:image/png;base64,{data}">')
 
 
-def _chart_png(by_tag: list[tuple[str, int]], by_school: list[tuple[str, int]]) -> bytes:
+def _chart_png(by_tag: list[tuple[str, int]], by_school: list[tuple[str, int]], languages: list[str]) -> bytes:
     """Two horizontal bar charts, labelled with their numbers and hatched (readable in greyscale)."""
     from matplotlib.figure import Figure
 
+    def say(make) -> str:
+        return plain_in(languages, make)
+
     fig = Figure(figsize=(13, 4.8), dpi=80, layout="constrained")
-    panels = ((by_tag, _("Posts by type of involvement or standard"), _("Type or standard"), "//"),
-              (by_school, _("Posts by school"), _("School"), ".."))
+    panels = ((by_tag, say(lambda: _("Posts by type of involvement or standard")), say(lambda: _("Type or standard")), "//"),
+              (by_school, say(lambda: _("Posts by school")), say(lambda: _("School")), ".."))
     for i, (data, title, ylabel, hatch) in enumerate(panels):
         ax = fig.add_subplot(1, 2, i + 1)
         labels = [_shorten(k) for k, _v in data][::-1]
@@ -215,7 +236,7 @@ def _chart_png(by_tag: list[tuple[str, int]], by_school: list[tuple[str, int]]) 
         bars = ax.barh(labels or [""], values or [0], color="#d9e2ec", edgecolor="#111827", hatch=hatch)
         ax.bar_label(bars, padding=3, fontsize=13)
         ax.set_title(title, fontsize=16)
-        ax.set_xlabel(_("Number of posts"), fontsize=13)
+        ax.set_xlabel(say(lambda: _("Number of posts")), fontsize=13)
         ax.set_ylabel(ylabel, fontsize=13)
         ax.tick_params(labelsize=12)
         ax.margins(x=0.15)
