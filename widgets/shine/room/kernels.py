@@ -40,7 +40,8 @@ PROVISIONER_NAME = "shine-fork"
 # Imported once in the fork server: the kernel machinery and what the live pages need. Modules a
 # kernel only needs later (charts, pandas) are imported by that kernel as usual.
 PRELOAD = ["ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipywidgets",
-           "shine.i18n", "shine.store", "shine.room.widgets.kiosk"]
+           "shine.i18n", "shine.store", "shine.room.widgets.kiosk",
+           "websockets.sync.client"]  # a preheated kiosk waits for its page's ?lang= with it
 FORKSERVER_MARK = "multiprocessing.forkserver"
 
 _context_lock = threading.Lock()
