@@ -5,12 +5,18 @@ Chosen for participants who answer through widgets, not code:
   20 s per stuck cell, not nbgrader's default 30 s);
 - deleted graded cells are put back (nbgrader otherwise shows "needs manual grading" forever);
 - the released answer cell is a line that reads the activity's saved choices, not a code stub
-  to fill in.
+  to fill in; what the release says in place of a solution is in English and Spanish (one release
+  serves both: the activity switches language in place);
+- feedback pages in each participant's language: the language they answered in, with nbgrader's
+  labels translated (shine.course.feedback: a template of ours and a preprocessor).
 Paths come from the environment so one laptop can keep several courses apart.
 """
 
 import os
 from pathlib import Path
+
+from shine.course.feedback import configure as feedback_in_participants_language
+from shine.course.sources import CODE_STUB, TEXT_STUB
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it reads this file
 
@@ -29,6 +35,8 @@ c.Execute.timeout = 20
 c.Execute.interrupt_on_timeout = True
 c.OverwriteCells.add_missing_cells = True
 
-c.ClearSolutions.code_stub = {"python": "answers = load_answers()  # your choices from the activity above"}
-c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.ClearSolutions.code_stub = {"python": CODE_STUB}
+c.ClearSolutions.text_stub = TEXT_STUB
 c.ClearSolutions.enforce_metadata = True
+
+feedback_in_participants_language(c)

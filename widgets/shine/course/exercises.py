@@ -5,6 +5,9 @@ nbgrader's autograde, which re-executes the notebook in the submission folder, g
 what was chosen. Reading is forgiving: a missing, damaged or edited file never crashes a
 notebook; it is reported in plain words and whatever is valid in it is kept.
 
+The file also records the participant's language (``"language": "es"``): the option and item
+ids are the same in every language, so the grade is too, and ``check`` speaks that language.
+
 In a test cell, ``check(answers, item_id)`` prints kind feedback and returns the points earned,
 which nbgrader takes as partial credit. An item with no answer at all raises
 :class:`NotAnswered`, a short message with no traceback: that is how an unanswered released
@@ -16,12 +19,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from shine import content
-from shine.i18n import _
+from shine.i18n import _, available_languages, get_language, language
 from shine.plan.model import PLAN_FILE
 from shine.web.paths import DATA
 
@@ -46,6 +50,7 @@ class Answers:
     problems: list[str] = field(default_factory=list)
     status: str = "ok"  # ok | missing | corrupt | partly-invalid | key
     plan: object | None = None  # a shine.plan.model.Plan, for the plan exercise
+    language: str | None = None  # the participant's, as saved; None in files older than the field
 
     def get(self, item_id: str, question: str) -> str | None:
         return self.values.get(item_id, {}).get(question)
@@ -114,6 +119,28 @@ def _say(message: str) -> None:
     print(message)
 
 
+def _known_language(value) -> str | None:
+    return value if isinstance(value, str) and value in available_languages() else None
+
+
+def _speaking(lang: str | None):
+    """Run a block in the participant's language; in the session's when none was recorded."""
+    return language(lang) if lang else nullcontext()
+
+
+def saved_language(folder: Path | str | None = None) -> str | None:
+    """The participant's language as recorded beside the notebook: the answer file's, else the
+    plan file's; None when neither records one (or cannot be read)."""
+    for name in (ANSWER_FILE, PLAN_FILE):
+        try:
+            raw = json.loads((Path(folder or Path.cwd()) / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(raw, dict) and _known_language(raw.get("language")):
+            return raw["language"]
+    return None
+
+
 def _plan_exercise_id() -> str | None:
     return next((a.id for a in content.items("assignment") if a.plan_rules), None)
 
@@ -133,12 +160,18 @@ def _load_plan(folder, say) -> Answers:
         answers.problems.append(_("The plan file {name} is missing.").format(name=PLAN_FILE))
         return answers
     try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        answers.language = _known_language(raw.get("language")) if isinstance(raw, dict) else None
+    except (OSError, ValueError, UnicodeDecodeError):
+        pass  # load_plan_file says what is wrong
+    try:
         answers.plan = load_plan_file(path)
     except (PlanError, OSError, ValueError) as exc:
-        say(_("Your saved plan could not be read (the file is damaged). Open the builder above; "
-              "your plan is also kept in the workshop's store."))
-        answers.status = "corrupt"
-        answers.problems.append(_("The plan file {name} is damaged: {detail}").format(name=PLAN_FILE, detail=exc))
+        with _speaking(answers.language):
+            say(_("Your saved plan could not be read (the file is damaged). Open the builder above; "
+                  "your plan is also kept in the workshop's store."))
+            answers.status = "corrupt"
+            answers.problems.append(_("The plan file {name} is damaged: {detail}").format(name=PLAN_FILE, detail=exc))
     return answers
 
 
@@ -173,6 +206,14 @@ def load_answers(assignment_id: str | None = None, *, folder: Path | str | None 
               "in the activity above; they will be saved afresh."))
         return Answers(assignment_id or "", status="corrupt",
                        problems=[_("The answer file {name} is damaged: {detail}").format(name=ANSWER_FILE, detail=exc)])
+    lang = _known_language(raw.get("language"))
+    with _speaking(lang):  # what is wrong in the file, told in the language it was answered in
+        answers = _read_values(raw, assignment_id, say)
+    answers.language = lang
+    return answers
+
+
+def _read_values(raw: dict, assignment_id: str | None, say) -> Answers:
     found_id = raw.get("assignment")
     assignment_id = assignment_id or found_id
     answers = Answers(assignment_id or "")
@@ -206,8 +247,11 @@ def load_answers(assignment_id: str | None = None, *, folder: Path | str | None 
 
 
 def save_answer(assignment_id: str, item_id: str, question: str, option: str | None, *,
-                folder: Path | str | None = None) -> Path:
-    """Record one choice (``None`` clears it). Written atomically: a crash never leaves half a file."""
+                folder: Path | str | None = None, lang: str | None = None) -> Path:
+    """Record one choice (``None`` clears it). Written atomically: a crash never leaves half a file.
+
+    The file keeps the participant's language: ``lang``, else the one already recorded, else the
+    session's."""
     item = next((i for i in assignment(assignment_id).items if i.id == item_id), None)
     if item is None or question not in questions(item):
         raise ValueError(_("{item} does not ask about {question}.").format(item=item_id, question=question))
@@ -219,7 +263,21 @@ def save_answer(assignment_id: str, item_id: str, question: str, option: str | N
         values.get(item_id, {}).pop(question, None)
     else:
         values.setdefault(item_id, {})[question] = option
-    data = {"assignment": assignment_id, "format": FORMAT_VERSION,
+    return _write(assignment_id, values, _known_language(lang) or current.language or get_language(), folder)
+
+
+def save_language(assignment_id: str, lang: str, *, folder: Path | str | None = None) -> Path:
+    """Record the participant's language, keeping every answer (a file is written even before
+    the first answer, so the choice of language is kept from the start)."""
+    if not _known_language(lang):
+        raise ValueError(_("{lang!r} is not one of the languages: {langs}").format(
+            lang=lang, langs=", ".join(available_languages())))
+    current = load_answers(assignment_id, folder=folder, quiet=True)
+    return _write(assignment_id, current.values if current.status in ("ok", "partly-invalid") else {}, lang, folder)
+
+
+def _write(assignment_id: str, values: dict, lang: str, folder: Path | str | None) -> Path:
+    data = {"assignment": assignment_id, "format": FORMAT_VERSION, "language": lang,
             "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "answers": values}
     path = answer_path(folder)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".answers-", suffix=".json")
@@ -233,7 +291,13 @@ def save_answer(assignment_id: str, item_id: str, question: str, option: str | N
 
 
 def check(answers: Answers, item_id: str) -> float:
-    """Feedback for one item, printed; returns the points earned (nbgrader's partial credit)."""
+    """Feedback for one item, printed in the participant's language; returns the points earned
+    (nbgrader's partial credit)."""
+    with _speaking(answers.language):
+        return _check(answers, item_id)
+
+
+def _check(answers: Answers, item_id: str) -> float:
     item = content.get("exercise_item", item_id)  # ids are unique across exercises
     asked = questions(item)
     chosen = {q: answers.get(item_id, q) for q in asked}
@@ -257,7 +321,13 @@ def check_rule(answers: Answers, rule_id: str) -> float:
     """One rule of the plan exercise: prints what passed or what to fix; returns 0 to 1 point.
 
     Where a rule is about each goal or each activity, the point is shared among them, so a plan
-    where most activities have a date, a lead and an evaluation earns most of the point."""
+    where most activities have a date, a lead and an evaluation earns most of the point. Told in
+    the plan's language where the plan file records one, else in the session's."""
+    with _speaking(answers.language):
+        return _check_rule(answers, rule_id)
+
+
+def _check_rule(answers: Answers, rule_id: str) -> float:
     from shine.plan.rules import run_rule
 
     rule = content.get("plan_rule", rule_id)

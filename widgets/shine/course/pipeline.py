@@ -36,7 +36,7 @@ from shine.web.paths import exercises_dir, shine_home
 
 from . import exercises as ex
 from .flags import FeedbackResult, GradeReport, ParticipantResult
-from .sources import TEXT_STUB, notebook_name
+from .sources import BLANK_REFLECTIONS, notebook_name
 
 COURSE_ID = "time-to-shine"
 
@@ -75,8 +75,12 @@ class Course:
                 os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
             from traitlets.config.loader import PyFileConfigLoader
 
+            from .feedback import configure, is_configured
+
             config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
             config.CourseDirectory.root = str(self.root)
+            if not is_configured(config):  # a course folder made before feedback spoke the participant's language
+                configure(config)
             self._api = NbGraderAPI(config=config)
             self._api.log.setLevel("WARNING")
         return self._api
@@ -289,7 +293,7 @@ class Course:
         graded = nbformat.read(autograded, as_version=4)
         for cell in graded.cells:
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            if grade_id in reflections and cell.source.strip() in ("", TEXT_STUB):
+            if grade_id in reflections and cell.source.strip() in BLANK_REFLECTIONS:
                 result.flag("reflection-blank", grade_id)
                 result.items[grade_id] = (None, result.items.get(grade_id, (None, 0))[1])
 

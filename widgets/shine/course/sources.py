@@ -12,7 +12,13 @@ from shine.i18n import _
 
 from . import exercises as ex
 
-TEXT_STUB = "YOUR ANSWER HERE"
+# What nbgrader puts in place of the trainer's solutions in the participants' release (see
+# exercises/nbgrader_config.py). The release is one notebook for every language (the form switches
+# language in place), so its own words are in both; the reflection's stub is how grading tells a
+# blank reflection, and course folders made before kept nbgrader's "YOUR ANSWER HERE".
+TEXT_STUB = "Write your reflection here. / Escriba aquí su reflexión."
+CODE_STUB = "answers = load_answers()  # your choices above / sus respuestas de arriba"
+BLANK_REFLECTIONS = ("", TEXT_STUB, "YOUR ANSWER HERE")
 
 def _meta(grade_id: str, *, grade=False, solution=False, locked=False, points=0, task=False) -> dict:
     meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution,
