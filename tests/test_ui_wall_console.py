@@ -13,9 +13,10 @@ import pytest
 
 from shine.room.session import open_workshop
 from shine.room.widgets.agenda_timer import AgendaTimer, timer_text
-from shine.room.widgets.console import FREE_TRIES, Console
+from shine.room.widgets.console import Console
 from shine.room.widgets.wall import Wall
 from shine.store import Store, new_facilitator_key
+from shine.web.keys import FREE_TRIES
 
 
 class Clock:
@@ -128,7 +129,8 @@ def key(store, workshop):
 def test_the_console_needs_the_key(store, workshop, key):
     clock = Clock()
     console = Console(store, workshop.id, clock=clock)
-    assert console.agenda is None and len(console.children) == 4  # nothing to act on before the key
+    assert console.agenda is None and console.children == (console.gate,)  # nothing to act on before the key
+    assert len(console.gate.children) == 4
     for attempt in range(FREE_TRIES):
         console.key.value = "WRONG-KEY" if attempt else ""
         console.open_button.click()

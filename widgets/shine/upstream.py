@@ -18,6 +18,7 @@ import functools
 import json
 import logging
 import os
+import re
 import sys
 from typing import Callable
 
@@ -92,6 +93,55 @@ def voila_sets_xsrf_cookie() -> None:
 
     get.sets_xsrf_cookie = True
     TornadoVoilaHandler.get = get
+
+
+CLIENT_HEADER = "X-Shine-Client"  # the browser's address, as the server saw it
+DEVICE_HEADER = "X-Shine-Device"  # the browser's device cookie (one "me too" per device and school)
+DEVICE_COOKIE = "shine_device"
+_DEVICE = re.compile(r"[A-Za-z0-9_-]{22}")
+
+
+def voila_tells_pages_who_asked(hide_listings: bool = False) -> None:
+    """Voila's page handler passes the browser's address and a device cookie to the page's kernel.
+
+    No upstream issue: Voila hands a kernel only the headers named in
+    ``VoilaConfiguration.http_header_envs`` (as ``HTTP_...`` variables, preheated kernels
+    included). Here the handler sets two headers of ours on the request before Voila reads them,
+    overwriting whatever a browser sent under those names: ``X-Shine-Client`` (the address the
+    connection came from) and ``X-Shine-Device`` (a random id kept in an HTTP-only cookie for two
+    days, given to a browser that has none). ``voila_main`` names both in ``http_header_envs``.
+
+    ``hide_listings``: the folder listing (``/``, ``/voila/tree``) and Voila's contents API
+    (``/voila/api/contents``, names and sizes of every file) answer 404, so a room is not shown
+    what the server holds; every page is still opened by its address."""
+    require("voila", "the page's client address and device cookie (handler internals)")
+    import secrets
+
+    from tornado.web import HTTPError
+    from voila.tornado.contentshandler import VoilaContentsHandler
+    from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    if not getattr(TornadoVoilaHandler.get, "tells_who_asked", False):
+        render = TornadoVoilaHandler.get
+
+        async def get(self, path=None):
+            device = self.get_cookie(DEVICE_COOKIE) or ""
+            if not _DEVICE.fullmatch(device):
+                device = secrets.token_urlsafe(16)  # 22 characters
+                self.set_cookie(DEVICE_COOKIE, device, expires_days=2, httponly=True, samesite="Strict")
+            self.request.headers[DEVICE_HEADER] = device
+            self.request.headers[CLIENT_HEADER] = self.request.remote_ip or ""
+            return await render(self, path)
+
+        get.tells_who_asked = True
+        TornadoVoilaHandler.get = get
+    if hide_listings:
+        def not_listed(self, *_args, **_kwargs):
+            raise HTTPError(404)
+
+        TornadoVoilaTreeHandler.get = not_listed
+        VoilaContentsHandler.get = not_listed
 
 
 # What Voila's page loads in place of MathJax: a typesetter that does nothing, inline, so no

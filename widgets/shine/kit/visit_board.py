@@ -44,14 +44,12 @@ def table_html(rows: list[BoardRow], today: date) -> str:
 
 def chart_png(rows: list[BoardRow], today: date, title: str) -> tuple[bytes, str]:
     """PNG bytes and alt text. Bands carry hatching and labels, so colour is never the only signal."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from shine.web.charts import Figure  # text drawn as typed, never as maths
 
     styles = {"recent": ("#4a90c2", ""), "due": ("#f0c05a", ".."), "overdue": ("#e07b39", "//"), "never": ("#bbbbbb", "xx")}
     if len(rows) <= PER_SCHOOL_LIMIT:
-        fig, ax = plt.subplots(figsize=(8, max(3.0, 0.35 * len(rows) + 1.6)), layout="constrained")
+        fig = Figure(figsize=(8, max(3.0, 0.35 * len(rows) + 1.6)), layout="constrained")
+        ax = fig.subplots()
         values = [r.days_since_visit(today) for r in rows]
         longest = max([v for v in values if v is not None] or [BANDS[1]])
         for i, (r, v) in enumerate(zip(rows, values)):
@@ -68,7 +66,8 @@ def chart_png(rows: list[BoardRow], today: date, title: str) -> tuple[bytes, str
         ax.set_ylabel(_("School"))
     else:
         districts = sorted({r.district for r in rows})
-        fig, ax = plt.subplots(figsize=(8, 0.45 * len(districts) + 1.8), layout="constrained")
+        fig = Figure(figsize=(8, 0.45 * len(districts) + 1.8), layout="constrained")
+        ax = fig.subplots()
         left = [0] * len(districts)
         for name in ("recent", "due", "overdue", "never"):
             counts = [sum(1 for r in rows if r.district == d and band(r, today) == name) for d in districts]
@@ -85,5 +84,4 @@ def chart_png(rows: list[BoardRow], today: date, title: str) -> tuple[bytes, str
     alt = _("Chart of {n} schools by time since their last Mini Visit: {parts}.").format(
         n=len(rows), parts="; ".join(f"{band_label(k)}: {v}" for k, v in counts.items()))
     fig.savefig(buf, format="png", dpi=90, metadata={"Description": alt})
-    plt.close(fig)
     return buf.getvalue(), alt

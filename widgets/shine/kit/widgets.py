@@ -1,9 +1,15 @@
 """The Mini Visit tracker for district leaders: schedule visits with each school's partnership
-team, keep notes and follow-ups, and watch the district's progress board."""
+team, keep notes and follow-ups (and close them), and watch the district's progress board.
+
+It holds adults' names, notes and follow-ups, so on a workshop's server (``shine workshop``) it
+opens only with the facilitator key (:func:`tracker_page`); in JupyterLab on the trainer's own
+machine, Lab's own login protects it."""
 
 from __future__ import annotations
 
 import base64
+import logging
+import os
 from datetime import date, datetime, time
 
 import ipywidgets as widgets
@@ -12,9 +18,11 @@ from shine.i18n import _
 from shine.store import Store, StoreError
 from shine.store.visits import END_OF_DAY, MiniVisits
 from shine.web.html import esc, page
+from shine.web.keys import WORKSHOP_ENV, KeyGate, KeyLock
 
 from . import visit_board
 
+log = logging.getLogger("shine.tracker")
 BIG = widgets.Layout(width="100%", max_width="36rem")
 STYLE = {"description_width": "10rem"}
 
@@ -27,6 +35,25 @@ def _times() -> list[tuple[str, time]]:
         out.append((t.strftime("%H:%M"), t))
         minutes += 15
     return out
+
+
+def tracker_page(store: Store | None = None, **kwargs) -> widgets.Widget:
+    """The tracker as ``facilitator/dashboards/mini-visits.ipynb`` shows it: behind the
+    facilitator key when a workshop's server serves it, straight away otherwise."""
+    store = store or Store()
+    workshop_id = os.environ.get(WORKSHOP_ENV, "").strip()
+    if not workshop_id.isdigit():
+        return MiniVisitTracker(store, **kwargs)
+    workshop = store.room.workshop(int(workshop_id))
+    box = widgets.VBox()
+
+    def open_tracker() -> None:
+        box.children = [MiniVisitTracker(store, **kwargs)]
+
+    box.children = [KeyGate(_("Mini Visit tracker"),
+                            lambda key: store.room.check_facilitator_key(workshop.id, key),
+                            open_tracker, KeyLock.for_workshop(workshop))]
+    return box
 
 
 class MiniVisitTracker(widgets.VBox):
@@ -62,10 +89,12 @@ class MiniVisitTracker(widgets.VBox):
         self.owner = widgets.Text(description=_("Owner"), style=STYLE, layout=BIG)
         self.due = widgets.DatePicker(description=_("Due"), style=STYLE, layout=BIG)
         self.resource = widgets.Text(description=_("Resource shared"), style=STYLE, layout=BIG)
+        self.open_followup = widgets.Dropdown(description=_("Still to do"), style=STYLE, layout=BIG)
         buttons = {}
         for key, label, action in (("note", _("Add note"), self._add_note),
                                    ("followup", _("Add follow-up"), self._add_followup),
                                    ("resource", _("Add resource"), self._add_resource),
+                                   ("done", _("Mark follow-up done"), self._complete_followup),
                                    ("held", _("Mark as held"), lambda: self._status("held")),
                                    ("cancel", _("Cancel visit"), lambda: self._status("cancelled"))):
             button = widgets.Button(description=label, layout=widgets.Layout(width="12rem", height="2.6rem"))
@@ -74,7 +103,8 @@ class MiniVisitTracker(widgets.VBox):
         self.buttons = buttons
         self.visit.observe(lambda _c: self._show_visit(), names="value")
         one = widgets.VBox([self.visit, self.details, self.note, buttons["note"], self.task, self.owner, self.due,
-                            buttons["followup"], self.resource, buttons["resource"],
+                            buttons["followup"], self.open_followup, buttons["done"], self.resource,
+                            buttons["resource"],
                             widgets.HBox([buttons["held"], buttons["cancel"]])])
         # board
         self.board_table = widgets.HTML()
@@ -115,7 +145,11 @@ class MiniVisitTracker(widgets.VBox):
             if self.visit.value else None
         if visit is None:
             self.details.value = page("<p>" + esc(_("No visit chosen.")) + "</p>")
+            self.open_followup.options = []
             return
+        still = [(f"{f.task} · {f.owner} · {f.due_on.isoformat()}", f.id) for f in visit.followups if not f.done]
+        self.open_followup.options = still
+        self.open_followup.value = still[0][1] if still else None
         due = esc(_("due"))
         follow = "".join(f"<li>{'&#10003; ' if f.done else ''}{esc(f.task)} &mdash; {esc(f.owner)}, "
                          f"{due} {esc(f.due_on.isoformat())}</li>" for f in visit.followups)
@@ -131,6 +165,17 @@ class MiniVisitTracker(widgets.VBox):
         self.details.value = page("".join(parts))
 
     def _show_board(self) -> None:
+        """The board; when it cannot be drawn it says so in its place and the tabs keep working."""
+        try:
+            self._draw_board()
+        except StoreError as exc:
+            self.board_table.value = page(f'<p role="status">{esc(str(exc))}</p>')
+        except Exception:
+            log.exception("the Mini Visit board could not be drawn")
+            self.board_table.value = page('<p role="status">' + esc(_(
+                "The board could not be drawn just now; scheduling, notes and follow-ups still work.")) + "</p>")
+
+    def _draw_board(self) -> None:
         district = self.district.value
         rows = self.visits.board(district) if district else []
         today = self.visits.today
@@ -195,6 +240,15 @@ class MiniVisitTracker(widgets.VBox):
         if self._run(lambda: self.visits.add_followup(vid, self.task.value, self.owner.value, self.due.value),
                      _("Follow-up added.")):
             self.task.value = ""
+
+    def _complete_followup(self) -> None:
+        if self._need_visit() is None:
+            return
+        followup = self.open_followup.value
+        if followup is None:
+            self._tell(_("Choose the follow-up that is done."), ok=False)
+            return
+        self._run(lambda: self.visits.complete_followup(followup), _("Follow-up marked done."))
 
     def _add_resource(self) -> None:
         if (vid := self._need_visit()) and self._run(lambda: self.visits.add_resource(vid, self.resource.value),

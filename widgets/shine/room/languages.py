@@ -17,12 +17,9 @@ them (:func:`in_every_language`, :func:`text_in`).
 
 from __future__ import annotations
 
-import asyncio
-import os
-import threading
 from typing import Callable, Iterable
 
-from shine.i18n import DEFAULT_LANGUAGE, _, available_languages, language, page_language
+from shine.i18n import DEFAULT_LANGUAGE, _, available_languages, language
 from shine.web.html import esc
 
 BILINGUAL = "bilingual"
@@ -95,28 +92,3 @@ def html_in(languages: Iterable[str], make: Callable[[], str], separator: str = 
 def plain_in(languages: Iterable[str], make: Callable[[], str], separator: str = " / ") -> str:
     """``make()`` in each language as plain text (a chart's title, an image's alt text)."""
     return separator.join(text for _lang, text in said_in(languages, make))
-
-
-def follow_the_page_language(switch: Callable[[str], object]) -> threading.Thread | None:
-    """In a preheated kernel, call ``switch(lang)`` on the kernel's loop once the page is asked
-    for with ``?lang=``: a preheated page was built before anyone asked for it."""
-    from shine import upstream
-
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-
-    def wait() -> None:
-        info = upstream.voila_request_info()
-        if not info:
-            return
-        lang = page_language(info.get("QUERY_STRING", ""))
-        if lang:
-            loop.call_soon_threadsafe(switch, lang)
-
-    if os.environ.get("VOILA_PREHEAT", "False") == "False":
-        return None  # not preheated: the page's address was known when the kiosk was built
-    thread = threading.Thread(target=wait, name="shine-page-language", daemon=True)
-    thread.start()
-    return thread

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 from typing import Callable
 
-WORKSHOP_ENV = "SHINE_WORKSHOP"
+from shine.web.keys import WORKSHOP_ENV  # noqa: F401 - one name for it, kept where the kit can read it
+
 KIOSK_URL_ENV = "SHINE_KIOSK_URL"
 log = logging.getLogger("shine.live")
 
@@ -47,3 +49,27 @@ def repeat(seconds: float, step: Callable[[], object]) -> asyncio.Task | None:
                 log.exception("live update failed; trying again")
 
     return loop.create_task(run())
+
+
+def when_requested(use: Callable[[dict[str, str]], object]) -> threading.Thread | None:
+    """In a preheated kernel, call ``use(request details)`` on the kernel's loop once Voila hands
+    the kernel to a page (``QUERY_STRING``, ``HTTP_X_SHINE_DEVICE``...): a preheated page was built
+    before anyone asked for it. A kernel started for its page has them in its environment
+    already, and nothing is called."""
+    from shine import upstream
+
+    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+        return None
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+    def wait() -> None:
+        info = upstream.voila_request_info()
+        if info:
+            loop.call_soon_threadsafe(use, info)
+
+    thread = threading.Thread(target=wait, name="shine-page-request", daemon=True)
+    thread.start()
+    return thread

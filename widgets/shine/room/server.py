@@ -49,6 +49,9 @@ KERNEL_EXIT_S = 10  # after Voila has stopped, how long its kernels get to finis
 # arriving while the pool is empty gets a kernel started for their page, a few seconds slower.
 FILL_DELAY_S = 30.0
 IOPUB_TIMEOUT_S = 60
+HIDE_LISTINGS_ENV = "SHINE_HIDE_LISTINGS"  # "1": no folder listing, no contents API (a workshop's server)
+MAX_LOG_BYTES = 10 * 1024 * 1024  # Voila's log is rotated at this size...
+LOGS_KEPT = 3  # ...keeping this many older ones: at most 40 MB in all
 UNUSED_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "jupyterlab_pygments",
                      "@voila-dashboards/jupyterlab-preview"]
 _RUNNING = re.compile(r"Voil[àa] is running at:\s*$")
@@ -71,12 +74,14 @@ def voila_main(argv: list[str] | None = None) -> None:
     from voila.app import Voila
 
     upstream.voila_sets_xsrf_cookie()
+    upstream.voila_tells_pages_who_asked(hide_listings=os.environ.get(HIDE_LISTINGS_ENV) == "1")
     upstream.share_compiled_templates()
     # Started from a background job, SIGINT arrives ignored; Voila must still stop on it.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.argv = ["voila", *(sys.argv[1:] if argv is None else argv)]
     config = Config()
     config.VoilaConfiguration.page_config_hook = upstream.no_mathjax_page_config
+    config.VoilaConfiguration.http_header_envs = [upstream.CLIENT_HEADER, upstream.DEVICE_HEADER]
     Voila.launch_instance(config=config)
 
 
@@ -148,6 +153,65 @@ class Server:
         return self.process.returncode
 
 
+class LogFile:
+    """Voila's log, bounded and never in the way.
+
+    It is rotated at :data:`MAX_LOG_BYTES` (``voila.log.1`` ... ``.3`` kept), so a day of a full
+    room cannot fill the disk. A line that cannot be written (the disk is full, the folder is
+    gone) is dropped and counted, never raised: the thread reading Voila's output must keep
+    reading, or Voila blocks on its next line and every page with it. Writing resumes by itself
+    when space returns, with a line saying how many were dropped."""
+
+    def __init__(self, path: Path, max_bytes: int | None = None, keep: int = LOGS_KEPT):
+        self.path, self.keep = path, keep
+        self.max_bytes = MAX_LOG_BYTES if max_bytes is None else max_bytes
+        self.fh = None
+        self.dropped = 0
+
+    def write(self, line: str) -> None:
+        try:
+            if self.fh is None:
+                self.fh = self.path.open("a", encoding="utf-8", buffering=1)
+            if self.dropped:
+                self.fh.write(f"[shine] {self.dropped} log lines were dropped (the disk was full)\n")
+                self.dropped = 0
+            self.fh.write(line)
+            self.fh.flush()
+            if self.fh.tell() >= self.max_bytes:
+                self._rotate()
+        except (OSError, ValueError):
+            self.dropped += 1
+            self.close()  # reopened on the next line: a failed buffer is not written again
+
+    def _rotate(self) -> None:
+        self.close()
+        for i in range(self.keep - 1, 0, -1):
+            older = self.path.with_name(f"{self.path.name}.{i}")
+            if older.exists():
+                os.replace(older, self.path.with_name(f"{self.path.name}.{i + 1}"))
+        os.replace(self.path, self.path.with_name(f"{self.path.name}.1"))
+
+    def close(self) -> None:
+        if self.fh is not None:
+            fh, self.fh = self.fh, None
+            with contextlib.suppress(OSError, ValueError):
+                fh.close()
+
+
+def say(text: str, *, error: bool = False) -> None:
+    """Print to the trainer's terminal, never failing: when the terminal or a pipe (``| tee log``)
+    has gone, the rest of the output goes nowhere and the program carries on (stopping the server
+    must never depend on being able to print that it is stopping)."""
+    stream = sys.stderr if error else sys.stdout
+    try:
+        print(text, file=stream, flush=True)
+    except (BrokenPipeError, OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())  # later prints (and the final flush) go nowhere
+            os.close(devnull)
+
+
 def start(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False, startup_timeout: float = 60,
           extra: list[str] | None = None, env: dict[str, str] | None = None, cull_idle: int = CULL_IDLE_S,
           cull_interval: int = CULL_INTERVAL_S) -> Server:
@@ -155,28 +219,30 @@ def start(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False,
     if not notebooks.is_dir():
         raise FileNotFoundError(_("There is no folder of notebooks at {path}.").format(path=notebooks))
     log_dir = shine_home() / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # a full disk: the server still starts, without its log
+        log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     log_path = log_dir / "voila.log"
     env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
     command = voila_command(notebooks, port=port, lan=lan, extra=extra, cull_idle=cull_idle,
                             cull_interval=cull_interval)
     proc = subprocess.Popen(command, cwd=notebooks, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, bufsize=1, start_new_session=True)
+                            text=True, encoding="utf-8", errors="replace", bufsize=1, start_new_session=True)
     server = Server(proc, "", log_path)
     found = threading.Event()
 
     def pump():  # keep Voila's log in a file; spot the line that says where it listens
         saw_banner = False
-        with log_path.open("a", encoding="utf-8") as log:
-            for line in proc.stdout:
-                log.write(line)
-                log.flush()
-                server.lines.append(line)
-                del server.lines[:-500]  # a long session logs a lot; keep the recent lines
-                if saw_banner and not server.url and line.strip().startswith("http"):
-                    server.url = line.strip()
-                    found.set()
-                saw_banner = saw_banner or bool(_RUNNING.search(line.strip()))
+        log = LogFile(log_path)
+        # Reading must never stop: a Voila whose output nobody reads blocks, and with it every page.
+        for line in proc.stdout:
+            log.write(line)
+            server.lines.append(line)
+            del server.lines[:-500]  # a long session logs a lot; keep the recent lines
+            if saw_banner and not server.url and line.strip().startswith("http"):
+                server.url = line.strip()
+                found.set()
+            saw_banner = saw_banner or bool(_RUNNING.search(line.strip()))
+        log.close()
         found.set()
 
     threading.Thread(target=pump, daemon=True).start()
@@ -220,19 +286,28 @@ def wait_for_stop(server: Server) -> bool:
 
 def serve(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False) -> int:
     """Run until Ctrl-C: print the address, then wait."""
-    server = start(notebooks, port=port, lan=lan)
-    print(_("Time to Shine is ready. Open this address in a browser:"), flush=True)
-    print(f"\n    {server.url}\n", flush=True)
-    if lan:
-        print(_("Anyone on this network can open it. Voila's log: {log}").format(log=server.log_path), flush=True)
-    else:
-        print(_("Only this computer can open it (add --lan for the room's network). Voila's log: {log}").format(
-            log=server.log_path), flush=True)
-    print(_("Press Ctrl-C to stop."), flush=True)
-    asked = wait_for_stop(server)
-    print(_("Stopping... (participants' work is already saved)"), flush=True)
-    code = server.stop()
-    print(_("Stopped."), flush=True)
+    try:
+        server = start(notebooks, port=port, lan=lan)
+    except (OSError, RuntimeError) as exc:
+        say(str(exc), error=True)
+        return 2
+    asked = False
+    try:
+        say(_("Time to Shine is ready. Open this address in a browser:"))
+        say(f"\n    {server.url}\n")
+        if lan:
+            say(_("Anyone on this network can open it. Voila's log: {log}").format(log=server.log_path))
+        else:
+            say(_("Only this computer can open it (add --lan for the room's network). Voila's log: {log}").format(
+                log=server.log_path))
+        say(_("Press Ctrl-C to stop."))
+        asked = wait_for_stop(server)
+    except KeyboardInterrupt:
+        asked = True
+    finally:
+        say(_("Stopping... (participants' work is already saved)"))
+        code = server.stop()
+    say(_("Stopped."))
     return 0 if asked or code in (0, -signal.SIGINT, 130) else code
 
 

@@ -18,7 +18,7 @@ from shine.i18n import DEFAULT_LANGUAGE, N_, _, get_language
 from shine.web.paths import dashboards_dir
 
 from .live import KIOSK_URL_ENV, WORKSHOP_ENV
-from .server import lan_address, pool_settings, port_is_free, start, wait_for_stop
+from .server import HIDE_LISTINGS_ENV, lan_address, pool_settings, port_is_free, say, start, wait_for_stop
 
 # Preheated kiosk kernels: the whole room can open the kiosk at once without waiting. Forked
 # kernels (shine.room.kernels) share their imported code, so each costs about 40 MiB of its own.
@@ -40,6 +40,7 @@ DASHBOARDS = (
     Dashboard("kiosk.ipynb", N_("Kiosk (phones, tablets, kiosks): {url}"), preheat=True),
     Dashboard("wall.ipynb", N_("Live wall (the projector):       {url}")),
     Dashboard("console.ipynb", N_("Facilitator console:             {url}")),
+    Dashboard("mini-visits.ipynb", N_("Mini Visit tracker (key needed): {url}")),
 )
 
 
@@ -157,53 +158,117 @@ def _summary(workshop, urls: dict[str, str], key: str, posts: int, resumed: bool
     return "\n".join(lines)
 
 
+def _run_file(workshop_id: int) -> Path:
+    from shine.web.paths import shine_home
+
+    return shine_home() / "run" / f"workshop-{workshop_id}.json"
+
+
+def running_elsewhere(workshop_id: int) -> str | None:
+    """The address of a `shine workshop` already serving this workshop, or None."""
+    import json
+
+    import psutil
+
+    try:
+        record = json.loads(_run_file(workshop_id).read_text(encoding="utf-8"))
+        proc = psutil.Process(int(record["pid"]))
+        if proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE and "shine" in " ".join(proc.cmdline()):
+            return str(record.get("url") or "")
+    except (OSError, ValueError, KeyError, TypeError, psutil.Error):
+        pass
+    return None
+
+
+def _mark_running(workshop_id: int, url: str | None) -> None:
+    """Note (or, with ``url=None``, forget) that this process serves the workshop."""
+    import contextlib
+    import json
+    import os
+
+    path = _run_file(workshop_id)
+    with contextlib.suppress(OSError):  # a full disk must not stop a workshop from starting or stopping
+        if url is None:
+            path.unlink(missing_ok=True)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.write_text(json.dumps({"pid": os.getpid(), "url": url}), encoding="utf-8")
+
+
 def run_workshop(*, name: str | None = None, held_on: date | None = None, new: bool = False, code: str | None = None,
                  port: int = 8866, lan: bool = False, kiosk_pool: int = KIOSK_POOL, qr: bool = True,
                  dashboards: Path | None = None, languages: list[str] | None = None) -> int:
-    """``shine workshop``: serve a live session until Ctrl-C."""
-    from shine.store import Store, StoreError, new_facilitator_key
+    """``shine workshop``: serve a live session until Ctrl-C.
 
+    Nothing of a running workshop is touched by a start that cannot go ahead (a busy port, the same
+    workshop already served, Voila failing to start): the facilitator key is replaced only once
+    the new server is up. Stopping never depends on the terminal: with the output piped through a
+    program that has gone (``make workshop | tee log`` and Ctrl-C), the server still stops."""
+    from shine.store import Store, StoreError, new_facilitator_key
+    from shine.web.keys import KeyLock
+
+    if not port_is_free(port, lan):
+        say(_("Port {port} is already in use (is another workshop running?). Stop it, or choose another "
+              "port with --port.").format(port=port), error=True)
+        return 2
     try:
         with Store() as store:
             workshop, resumed = open_workshop(store, name=name, held_on=held_on, new=new, code=code,
                                               languages=languages)
-            key = new_facilitator_key()
-            store.room.set_facilitator_key(workshop.id, key)
             posts = store.room.count_posts(workshop.id)
     except StoreError as exc:
-        print(exc, file=sys.stderr)
+        say(str(exc), error=True)
         return 2
-    if not port_is_free(port, lan):
-        print(_("Port {port} is already in use (is another workshop running?). Stop it, or choose another "
-                "port with --port.").format(port=port), file=sys.stderr)
+    elsewhere = running_elsewhere(workshop.id)
+    if elsewhere is not None:
+        say(_("Workshop {code} is already running ({url}). Use that one, or stop it first (Ctrl-C where it "
+              "runs).").format(code=workshop.code, url=elsewhere or "?"), error=True)
         return 2
     folder = Path(dashboards or dashboards_dir())
     from .languages import room_languages
 
     chosen = room_languages(workshop.setup)
     # The pages start in the workshop's first language; a kiosk switches on its own page.
-    env = {WORKSHOP_ENV: str(workshop.id), "SHINE_LANG": chosen[0]}
+    # The room is not shown the list of dashboards and files: each page is opened by its address.
+    env = {WORKSHOP_ENV: str(workshop.id), "SHINE_LANG": chosen[0], HIDE_LISTINGS_ENV: "1"}
     # The kiosk address is known only once Voila says where it listens; the wall shows it as a
     # QR code, so it is worked out from the port and passed in before starting.
     host = lan_address() if lan else "127.0.0.1"
     env[KIOSK_URL_ENV] = f"http://{host}:{port}/voila/render/kiosk.ipynb"
     pools = {d.notebook: kiosk_pool for d in DASHBOARDS if d.preheat}
-    server = start(folder, port=port, lan=lan, env=env, extra=pool_settings(pools))
-    urls = dashboard_urls(server.url)
-    print(_("Time to Shine workshop is ready."), flush=True)
-    print(_summary(workshop, urls, key, posts, resumed, lan), flush=True)
-    if qr:
-        print(qr_text(urls["kiosk"]), flush=True)
-    print(_("Voila's log: {log}").format(log=server.log_path), flush=True)
-    print(_("Press Ctrl-C to stop; every post is saved the moment it is made."), flush=True)
-    asked = wait_for_stop(server)
-    print(_("Stopping..."), flush=True)
-    exit_code = server.stop()
-    with Store() as store:
-        store.checkpoint()
-        total = store.room.count_posts(workshop.id)
-    print(_("Stopped. {n} posts are saved in workshop {code}; `shine workshop` resumes it.").format(
-        n=total, code=workshop.code), flush=True)
+    try:
+        server = start(folder, port=port, lan=lan, env=env, extra=pool_settings(pools))
+    except (OSError, RuntimeError) as exc:
+        say(str(exc), error=True)
+        return 2
+    asked, exit_code = False, None
+    try:
+        urls = dashboard_urls(server.url)
+        _mark_running(workshop.id, urls["kiosk"])
+        key = new_facilitator_key()
+        with Store() as store:
+            store.room.set_facilitator_key(workshop.id, key)
+        KeyLock.for_workshop(workshop).clear()  # a new key: the wrong tries against the old one are gone
+        say(_("Time to Shine workshop is ready."))
+        say(_summary(workshop, urls, key, posts, resumed, lan))
+        if qr:
+            say(qr_text(urls["kiosk"]))
+        say(_("Voila's log: {log}").format(log=server.log_path))
+        say(_("Press Ctrl-C to stop; every post is saved the moment it is made."))
+        asked = wait_for_stop(server)
+    except KeyboardInterrupt:
+        asked = True
+    finally:
+        say(_("Stopping..."))
+        exit_code = server.stop()
+        _mark_running(workshop.id, None)
+    try:
+        with Store() as store:
+            store.checkpoint()
+            total = store.room.count_posts(workshop.id)
+    except StoreError as exc:
+        say(str(exc), error=True)
+        return 2
+    say(_("Stopped. {n} posts are saved in workshop {code}; `shine workshop` resumes it.").format(
+        n=total, code=workshop.code))
     return 0 if asked or exit_code in (0, -signal.SIGINT, 130) else exit_code
-
-

@@ -21,6 +21,7 @@ import io
 import math
 from typing import Sequence
 
+import matplotlib
 from matplotlib.figure import Figure
 
 from shine.i18n import _
@@ -33,6 +34,12 @@ LIGHT = "#d9e2ec"
 # Dark-to-light, so the series stay apart when printed in grey.
 SERIES = [("#1c4e80", "o", "-"), ("#c05621", "s", "--"), ("#2f855a", "^", ":"), ("#6b46c1", "D", "-."),
           ("#975a16", "v", "-"), ("#2c7a7b", "P", "--"), ("#9b2c2c", "X", ":"), ("#4a5568", "*", "-.")]
+
+# Text is drawn as written, never parsed as maths: a school typed as "$$ Academy" would otherwise
+# make matplotlib's maths parser fail, and with it every chart (and page) that shows the name. Every
+# chart in shine is drawn with this module imported (the wall, the Mini Visit board and the grading
+# report take their Figure from here), so the setting holds wherever user text reaches a chart.
+matplotlib.rcParams["text.parse_math"] = False
 
 
 def alt_text(fig: Figure) -> str:

@@ -2,7 +2,8 @@
 
 Nothing a facilitator can do exists in the page before the key is accepted: the agenda, the
 moderation list and the export buttons are created after the check, so a browser without the key
-has no widget it could send a message to. Wrong keys slow down after a few tries.
+has no widget it could send a message to. Wrong keys slow down after a few tries, counted per
+address across reloads (:class:`shine.web.keys.KeyLock`).
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ import ipywidgets as widgets
 from shine.i18n import _
 from shine.store import Store, StoreError
 from shine.web.html import esc
+from shine.web.keys import KeyGate, KeyLock
 
 from ..live import repeat, workshop_id_from_env
 from .agenda_timer import AgendaTimer
 from .moderation import ModerationList
 from .session_export import ExportPanel
 
-FREE_TRIES = 5
-LOCKOUT_SECONDS = 30
 
 CSS = """<style>
 .shine-console { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 16px;
@@ -36,53 +36,34 @@ CSS = """<style>
 
 
 class Console(widgets.VBox):
+    """``Console()``: the facilitator's page of the workshop ``shine workshop`` serves, behind its key."""
+
     def __init__(self, store: Store | None = None, workshop_id: int | None = None, *,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.time, lock: KeyLock | None = None):
         self.store = store or Store()
         self.workshop_id = workshop_id if workshop_id is not None else workshop_id_from_env()
-        self.clock = clock
-        self.failures = 0
-        self.locked_until = 0.0
         self.unlocked = False
         self.agenda: AgendaTimer | None = None
         self.moderation: ModerationList | None = None
         self.exports: ExportPanel | None = None
-        self.key = widgets.Password(placeholder=_("Facilitator key, e.g. K7QH-M2XP-9RTA-4WNC"),
-                                    layout=widgets.Layout(width="24rem"))
-        self.open_button = widgets.Button(description=_("Open the console"), button_style="primary")
-        self.message = widgets.HTML()
-        self.open_button.on_click(self._unlock)
+        self._timer_task = None
+        self.ticks = 0
         if self.workshop_id is None:
             intro = "<h2>" + esc(_("No workshop is running. Start one with: shine workshop")) + "</h2>"
             super().__init__([widgets.HTML(CSS + intro)])
         else:
-            name = self.store.room.workshop(self.workshop_id).name
-            intro = ("<h2>" + esc(_("Facilitator console: {name}").format(name=name)) + "</h2><p>"
-                     + esc(_("Type the facilitator key that `shine workshop` printed.")) + "</p>")
-            super().__init__([widgets.HTML(CSS + intro), self.key, self.open_button, self.message])
+            workshop = self.store.room.workshop(self.workshop_id)
+            self.gate = KeyGate(_("Facilitator console: {name}").format(name=workshop.name),
+                                lambda key: self.store.room.check_facilitator_key(self.workshop_id, key),
+                                self._open, lock or KeyLock.for_workshop(workshop, clock=clock), css=CSS)
+            self.key, self.open_button, self.message = self.gate.key, self.gate.open_button, self.gate.message
+            self.open_button.description = _("Open the console")
+            super().__init__([self.gate])
         self.add_class("shine-console")
-        self._timer_task = None
-        self.ticks = 0
 
-    def _unlock(self, _button=None) -> bool:
-        now = self.clock()
-        if now < self.locked_until:
-            wait = int(self.locked_until - now) + 1
-            self.message.value = "<p role=\"status\">" + esc(
-                _("Too many wrong keys. Wait {n} seconds, then try again.").format(n=wait)) + "</p>"
-            return False
-        key, self.key.value = self.key.value, ""  # never leave the key sitting in the page
-        if not self.store.room.check_facilitator_key(self.workshop_id, key):
-            self.failures += 1
-            if self.failures >= FREE_TRIES:
-                self.locked_until = now + LOCKOUT_SECONDS
-            self.message.value = "<p role=\"status\">" + esc(
-                _("That is not this workshop's facilitator key. Check the key `shine workshop` printed "
-                  "(a new one is issued every time it starts).")) + "</p>"
-            return False
+    def _open(self) -> None:
         self.unlocked = True
         self._build()
-        return True
 
     def _build(self) -> None:
         workshop = self.store.room.workshop(self.workshop_id)

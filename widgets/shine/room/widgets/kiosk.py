@@ -16,6 +16,7 @@ context the page's cell ran in.
 
 from __future__ import annotations
 
+import os
 import secrets
 import time
 from dataclasses import replace
@@ -24,46 +25,33 @@ from typing import Callable
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from shine.i18n import _, available_languages, get_language, language, language_name, ngettext
+from shine.i18n import _, available_languages, get_language, language, language_name, ngettext, page_language
 from shine.store import POST_KINDS, PostView, Store, StoreError, StoreInputError
 from shine.web.html import esc
 
-from ..languages import follow_the_page_language, text_in
-from ..live import repeat, workshop_id_from_env
+from ..languages import text_in
+from .kiosk_style import CSS
+from ..live import repeat, when_requested, workshop_id_from_env
 
 IDLE_SECONDS = 120
 OTHERS_SHOWN = 6
 MAX_CODE_CHARS = 12
 NEW_TEAM = "new"
 
-CSS = """
-<style>
-.shine-kiosk { max-width: 36rem; width: 100%; box-sizing: border-box;
-               font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933; }
-.shine-kiosk .widget-html-content, .shine-kiosk .widget-label { font-size: 1.1rem; line-height: 1.45; }
-.shine-kiosk h2 { font-size: 1.5rem; margin: 0.3rem 0 0.4rem; }
-.shine-kiosk button, .shine-kiosk input, .shine-kiosk select, .shine-kiosk textarea { font-size: 1.15rem !important; }
-.shine-kiosk .widget-text, .shine-kiosk .widget-textarea, .shine-kiosk .widget-dropdown, .shine-kiosk .shine-wide {
-    width: auto !important; max-width: 100%; box-sizing: border-box; margin-left: 0; margin-right: 0; }
-.shine-kiosk button { min-height: 3rem; }
-.shine-kiosk input, .shine-kiosk select { min-height: 2.8rem; }
-.shine-kiosk textarea { min-height: 7rem; }
-.shine-kiosk .widget-toggle-buttons .widget-toggle-button, .shine-kiosk .shine-wrap button { min-height: 3rem;
-    margin: 0.15rem; width: auto !important; padding: 0 0.9rem; }
-.shine-kiosk button.mod-active { background: #1864ab; color: #fff; font-weight: 700; }
-.shine-kiosk .shine-wrap, .shine-kiosk .widget-toggle-buttons { display: flex; flex-wrap: wrap; }
-.shine-kiosk .shine-ok { background: #e6f4ea; border-left: 6px solid #2b8a3e; padding: 0.5rem 0.8rem; }
-.shine-kiosk .shine-problem { background: #fff4e5; border-left: 6px solid #c2410c; padding: 0.5rem 0.8rem; }
-.shine-kiosk .shine-other { border-bottom: 1px solid #d9e2ec; padding: 0.3rem 0; overflow-wrap: anywhere; }
-.shine-kiosk .shine-kind { font-weight: 600; }
-.shine-kiosk .shine-language { width: auto !important; min-height: 2.75rem; align-self: flex-end; margin: 0 0 0.3rem; }
-</style>
-"""
 
 
 # Each language's own name ("Español"), worked out once per process from Babel's locale data
 # (80 ms): a kiosk kernel forked from the warm server (shine.room.kernels) finds them ready.
 LANGUAGE_NAMES = {lang: language_name(lang) for lang in available_languages()}
+
+
+DEVICE_ENV = "HTTP_X_SHINE_DEVICE"  # the browser's device cookie, passed by the server (shine.upstream)
+
+
+def _device(value: str) -> str:
+    """The device id, if it looks like one the server gives out; "" otherwise."""
+    value = (value or "").strip()
+    return value if len(value) == 22 and all(c.isalnum() or c in "-_" for c in value) else ""
 
 
 def kind_labels() -> dict[str, str]:
@@ -100,7 +88,7 @@ def kiosk_page(**kwargs) -> "Kiosk":
 
     display(HTML(CSS))
     kiosk = Kiosk(styled=False, **kwargs)
-    follow_the_page_language(kiosk.switch_language)
+    when_requested(kiosk.adopt_request)
     return kiosk
 
 
@@ -113,6 +101,7 @@ class Kiosk(widgets.VBox):
         self.store = store or Store()
         self.expected_workshop = workshop_id if workshop_id is not None else workshop_id_from_env()
         self.client_id = "kiosk-" + secrets.token_hex(6)
+        self.device = _device(os.environ.get(DEVICE_ENV, ""))
         self.idle_seconds = idle_seconds
         self.clock = clock
         self.last_activity = clock()
@@ -155,6 +144,22 @@ class Kiosk(widgets.VBox):
         super().__init__([*self._head, self.join_screen], layout=widgets.Layout(width="100%"))
         self.add_class("shine-kiosk")
         self._idle_task = repeat(5, self._speaking(self.check_idle))
+
+    # --- who asked for the page ---------------------------------------------------------------------
+
+    def adopt_request(self, info: dict[str, str]) -> None:
+        """A preheated kiosk learns its page's request: its ``?lang=`` and the browser's device."""
+        self.device = _device(info.get(DEVICE_ENV, "")) or self.device
+        lang = page_language(info.get("QUERY_STRING", ""))
+        if lang:
+            self.switch_language(lang)
+
+    def _voter(self) -> str:
+        """Who says "me too": one vote per post per device (the browser's cookie, so a reload is
+        the same voter) and school (so a kiosk on a stand serves every school at the table)."""
+        if self.device and self.team is not None:
+            return f"device-{self.device}-team-{self.team.id}"
+        return self.client_id
 
     # --- language ----------------------------------------------------------------------------------
 
@@ -320,6 +325,8 @@ class Kiosk(widgets.VBox):
             self.team_message.value = _message("problem", str(exc))
             return
         self.team = team
+        if self._post_screen is not None:
+            self._voted.clear()  # another school at this kiosk has its own "me too"s
         self.district.value = self.school.value = ""
         self._show_post_screen()
 
@@ -468,7 +475,7 @@ class Kiosk(widgets.VBox):
         index = next(i for i, row in enumerate(self.other_rows) if row[2] is button)
         post = self._shown_posts[index]
         try:
-            counted = self.store.room.vote(post.id, self.client_id)
+            counted = self.store.room.vote(post.id, self._voter())
         except StoreError as exc:
             self.vote_message.value = _message("problem", str(exc))
             return
