@@ -140,9 +140,13 @@ class Server:
             self.process.send_signal(signal.SIGINT)  # Voila shuts its kernels down on SIGINT
             try:
                 self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
+            except subprocess.TimeoutExpired:  # a Voila that does not stop (frozen) is made to
                 self.process.terminate()
-                self.process.wait(5)
+                try:
+                    self.process.wait(5)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(5)
             # A kernel Voila has shut down may still be exiting, and one it was starting when
             # asked to stop may not have been told; neither outlives the server.
             _, left = psutil.wait_procs(kernels, timeout=KERNEL_EXIT_S)
