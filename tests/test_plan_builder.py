@@ -8,6 +8,7 @@ import html
 import threading
 from datetime import date, datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import widget_tree
@@ -386,6 +387,151 @@ def test_a_failed_save_is_retried_with_the_next_change():
     assert saver.dirty
     saver.request()
     assert not saver.dirty
+
+
+def run_in_a_loop(steps) -> None:
+    """Run ``await steps(advance)`` in an event loop, as a kernel runs widget callbacks (in a thread
+    of its own: this worker's thread may hold Playwright's loop). ``advance(s)`` moves the loop's
+    clock by ``s`` seconds and lets the timers that are due run."""
+    failures = []
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        clock = [loop.time()]
+        loop.time = lambda: clock[0]
+
+        async def advance(seconds: float) -> None:
+            clock[0] += seconds
+            for _ in range(3):
+                await asyncio.sleep(0)
+
+        try:
+            await steps(advance)
+        except BaseException as exc:  # handed to the test's thread
+            failures.append(exc)
+
+    worker = threading.Thread(target=lambda: asyncio.run(main()))
+    worker.start()
+    worker.join(60)
+    if failures:
+        raise failures[0]
+
+
+def paused_builder(store) -> PlanBuilder:
+    """A builder that saves typing 1 s after the last keystroke, with one goal saved."""
+    builder = PlanBuilder(store=store, school_year=YEAR, autosave_delay=1.0)
+    builder.district.value, builder.school.value = "Harbor Valley", "Riverside High"
+    builder.open_button.click()
+    builder.add_goal_button.click()  # structural: saved at once
+    assert "Saved at" in builder.status.value and "(version 1)" in builder.status.value
+    return builder
+
+
+def test_the_status_says_not_saved_until_the_version_is_written(store, monkeypatch):
+    builder = paused_builder(store)
+    title = cards(builder)[0].fields["title"]
+    during_write = []
+    write = store.plans.save
+    monkeypatch.setattr(store.plans, "save", lambda *a, **k: during_write.append(builder.status.value) or write(*a, **k))
+
+    async def steps(advance):
+        title.value = "More ninth graders"
+        assert "Not saved yet" in builder.status.value and "Saved at" not in builder.status.value
+        assert saved(store, builder)[1].goals[0].title == ""  # a kernel killed now loses it, and the page says so
+        await advance(0.6)
+        title.value = "More ninth graders read on grade level"  # still typing
+        await advance(0.6)
+        assert "Not saved yet" in builder.status.value and saved(store, builder)[0] == 1
+        await advance(0.5)  # the pause is over: the waiting save runs
+        assert "Saved at" in builder.status.value and "(version 2)" in builder.status.value
+
+    run_in_a_loop(steps)
+    assert len(during_write) == 1 and "Saving…" in during_write[0]
+    assert saved(store, builder)[1].goals[0].title == "More ninth graders read on grade level"
+    assert not builder.unsaved
+
+
+def test_a_failed_write_says_so_and_never_saved(store, monkeypatch):
+    builder = paused_builder(store)
+
+    def refuse(*_args, **_kwargs):
+        raise StoreError("The disk is full.")
+
+    monkeypatch.setattr(store.plans, "save", refuse)
+
+    async def steps(advance):
+        cards(builder)[0].fields["title"].value = "Written while the disk was full"
+        await advance(1.1)
+        assert "Not saved: The disk is full." in builder.status.value
+        assert "Saved at" not in builder.status.value and builder.unsaved
+
+    run_in_a_loop(steps)
+    monkeypatch.undo()
+    builder.flush()  # space again: the next save writes it
+    assert "Saved at" in builder.status.value
+    assert saved(store, builder)[1].goals[0].title == "Written while the disk was full"
+
+
+class FakeKernel:
+    """What the builder needs of ipykernel's kernel: ``do_shutdown``, which a shutdown request
+    (Voila sends one when the tab closes) calls before the kernel stops."""
+
+    def __init__(self):
+        self.asked = []
+
+    def do_shutdown(self, restart):
+        self.asked.append(restart)
+        return {"status": "ok", "restart": restart}
+
+
+def test_a_kernel_shutting_down_saves_what_was_waiting(store, monkeypatch):
+    kernel = FakeKernel()
+    monkeypatch.setattr("IPython.get_ipython", lambda: SimpleNamespace(kernel=kernel))
+    builder = paused_builder(store)
+
+    async def steps(advance):
+        cards(builder)[0].fields["title"].value = "Typed just before the tab closed"
+        assert builder.unsaved and saved(store, builder)[1].goals[0].title == ""
+        assert kernel.do_shutdown(False) == {"status": "ok", "restart": False}  # as ipykernel calls it
+
+    run_in_a_loop(steps)
+    assert kernel.asked == [False]
+    assert saved(store, builder)[1].goals[0].title == "Typed just before the tab closed"
+    assert "Saved at" in builder.status.value and not builder.unsaved
+
+
+def test_a_real_kernel_asked_to_shut_down_saves_the_last_words_typed(tmp_path):
+    """The whole path in a real kernel: typing waits for the pause, the tab closes (a shutdown
+    request, as Voila sends), and the store has the words."""
+    from jupyter_client.manager import KernelManager
+
+    url = f"sqlite:///{tmp_path / 'shine.db'}"
+    code = f"""
+from shine.plan.widgets.builder import PlanBuilder
+from shine.store import Store
+builder = PlanBuilder("Harbor Valley", "Riverside High", school_year="{YEAR}", store=Store("{url}"),
+                      autosave_delay=30)
+builder.add_goal_button.click()
+builder.goals_box.children[0].fields["title"].value = "Typed just before the tab closed"
+print(builder.status.value, builder.unsaved)
+"""
+    printed = []
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel(cwd=str(tmp_path))
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=120)
+        reply = client.execute_interactive(
+            code, timeout=120, output_hook=lambda m: printed.append(m["content"].get("text", "")))
+        assert reply["content"]["status"] == "ok", reply["content"]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=False)  # a shutdown request, then the process ends
+    assert "Not saved yet" in "".join(printed) and "True" in "".join(printed)
+    with Store(url) as fresh:
+        team = fresh.teams.ensure("Harbor Valley", "Riverside High")
+        assert plans.latest(fresh, team.id, YEAR)[1].goals[0].title == "Typed just before the tab closed"
 
 
 # --- what the browser needs ---------------------------------------------------------------------------

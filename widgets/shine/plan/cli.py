@@ -1,11 +1,13 @@
-"""``shine plan ...``: One-Year Action Plans from the command line (export, import, check, list)."""
+"""``shine plan ...``: One-Year Action Plans from the command line (export, import, check, list,
+history, restore)."""
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
-from shine.i18n import _
+from shine.i18n import _, ngettext
 
 
 def _plan_open_store():
@@ -170,10 +172,68 @@ def _plan_list(args) -> int:
     return 0
 
 
+def _plan_versions(args, act) -> int:
+    """Open the store, find ``args.team``'s plan for ``args.year`` and run ``act(store, team, year)``."""
+    from .model import current_school_year
+
+    store = _plan_open_store()
+    if store is None:
+        return 2
+    with store:
+        team = _plan_team(store, args.team, args.district)
+        if team is None:
+            return 2
+        year = args.year or current_school_year()
+        if not store.plans.versions(team.id, year):
+            print(_("{school} has no plan for {year} yet.").format(school=team.school, year=year), file=sys.stderr)
+            return 1
+        return act(store, team, year)
+
+
+def _plan_history(args) -> int:
+    from .versions import history
+
+    def show(store, team, year) -> int:
+        found = history(store, team.id, year, with_data=True)
+        print(ngettext("{school} ({district}), {year}: {n} version", "{school} ({district}), {year}: {n} versions, "
+                       "newest first", len(found)).format(school=team.school, district=team.district, year=year,
+                                                          n=len(found)))
+        for v in found:
+            when = v.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            restored = " " + _("(restored from version {n})").format(n=v.restored_from) if v.restored_from else ""
+            print(f"  {v.version:>5}  {when}  {v.summary()}{restored}")
+        print(_("Bring one back with: shine plan restore {team} VERSION").format(team=shlex.quote(args.team)))
+        return 0
+
+    return _plan_versions(args, show)
+
+
+def _plan_restore(args) -> int:
+    from .model import PlanError
+    from .versions import restore
+
+    def bring_back(store, team, year) -> int:
+        latest = store.plans.versions(team.id, year)[-1][0]
+        if args.version == latest:
+            print(_("Version {n} is already the newest; nothing to do.").format(n=latest))
+            return 0
+        try:
+            saved = restore(store, team.id, year, args.version)
+        except PlanError as exc:
+            print("\n".join(exc.problems), file=sys.stderr)
+            return 1
+        print(_("Restored version {old} of the plan of {school} for {year} as version {n}; every earlier version "
+                "is kept.").format(old=args.version, school=team.school, year=year, n=saved.version))
+        return 0
+
+    return _plan_versions(args, bring_back)
+
+
 def add_plan_commands(sub) -> None:
     from .export import FORMATS
 
-    plan = sub.add_parser("plan", help=_("One-Year Action Plans: export, import, check, list a district's"))
+    plan = sub.add_parser("plan", help=_("One-Year Action Plans: export, import, check, list a district's, "
+                                         "history, restore"))
     plan_sub = plan.add_subparsers(dest="command_plan", required=True)
     year_help = _("school year, e.g. 2026-2027 (default: the current one)")
     export = plan_sub.add_parser("export", help=_("write a team's latest plan as a file to hand in"))
@@ -198,3 +258,16 @@ def add_plan_commands(sub) -> None:
     lst.add_argument("--district", required=True, help=_("the district's name, as its teams typed it"))
     lst.add_argument("--year", help=year_help)
     lst.set_defaults(func=_plan_list)
+    team_help = _("the team's number or school name")
+    district_help = _("the district, when two districts have a school of that name")
+    hist = plan_sub.add_parser("history", help=_("every saved version of a team's plan, newest first"))
+    hist.add_argument("team", help=team_help)
+    hist.add_argument("--district", help=district_help)
+    hist.add_argument("--year", help=year_help)
+    hist.set_defaults(func=_plan_history)
+    rest = plan_sub.add_parser("restore", help=_("save an earlier version of a team's plan again as the newest"))
+    rest.add_argument("team", help=team_help)
+    rest.add_argument("version", type=int, help=_("the version to bring back (see shine plan history)"))
+    rest.add_argument("--district", help=district_help)
+    rest.add_argument("--year", help=year_help)
+    rest.set_defaults(func=_plan_restore)

@@ -12,7 +12,7 @@ from shine.i18n import _
 from shine.web.html import esc
 
 from ..model import Activity, short
-from .fields import Binder, button, choice_input, date_input, div, parse_cost, text_input
+from .fields import Binder, button, choice_input, cost_text, date_input, div, parse_cost, text_input
 
 NONE = "—"
 
@@ -60,7 +60,7 @@ class ActivityForm(widgets.VBox):
         self.issues = widgets.HTML("")
         b = self.binder = Binder(activity, on_change, self.show_issues)
         a = activity
-        cost = "" if a.cost is None else (f"{a.cost:.0f}" if a.cost == int(a.cost) else f"{a.cost:.2f}")
+        cost = cost_text(a.cost)
         fields = [
             b.bind("what", text_input(a.what, "what", area=True,
                                       placeholder=_("What will happen, for whom, and why"))),

@@ -5,9 +5,11 @@ A person opens their school's plan (district, school, school year), then adds, e
 and deletes goals and activities; the checklist and the "types covered" chart follow every
 change, and Undo brings back the last thing deleted. Every change is saved to the store as a
 new version of the team's plan (versions are append-only, so nothing is ever overwritten):
-typing is saved a moment after the person pauses, anything structural at once. A kernel that
-dies, a closed tab or a second device lose nothing: opening the plan again loads the latest
-version. Laid out in one column with large targets, for a tablet in Voila.
+typing is saved a moment after the person pauses, anything structural at once, and the status
+line says which (``saving.py``). A closed tab saves what was waiting; two pages on one plan are
+merged field by field, and the person chooses when both changed the same field
+(``conflicts.py``); "Earlier versions" lists every version and brings one back (``history.py``).
+Laid out in one column with large targets, for a tablet in Voila.
 
     from shine.plan.widgets.builder import PlanBuilder
     PlanBuilder()                                      # asks which school
@@ -18,13 +20,9 @@ In Voila the page address may name the team too: ``...?district=...&school=...&y
 
 from __future__ import annotations
 
-import asyncio
-import atexit
 import base64
 import os
 import secrets
-import weakref
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -37,13 +35,19 @@ from shine.web.html import esc
 
 from .. import export as exporting
 from .. import model as plans
+from .. import versions
 from ..charts import types_covered_chart
 from ..model import Activity, Goal, Member, Plan, PlanError, clean, goal_kinds, level_label
 from ..rules import Report, check
 from .checklist import RuleChecklist
+from .conflicts import ConflictPanel
 from .fields import button, choice_input, div, text_input
 from .goal import GoalCard
+from .history import HistoryPanel
+from .saving import _open_builders, _Saver, SavesPlan, watch_kernel_shutdown
 from .team import TeamEditor
+
+__all__ = ["PlanBuilder", "_Saver"]
 
 AUTOSAVE_DELAY_S = 1.0  # typing is saved this long after the last keystroke
 MAX_IMPORT_BYTES = 2_000_000
@@ -68,48 +72,6 @@ STYLE = """<style>
 .shine-checklist li { margin: 0.25rem 0; }
 </style>"""
 
-_open_builders: "weakref.WeakSet[PlanBuilder]" = weakref.WeakSet()
-
-
-@atexit.register
-def _save_on_exit() -> None:  # a kernel shut down mid-pause still saves the last words typed
-    for builder in list(_open_builders):
-        builder.flush()
-
-
-class _Saver:
-    """Saves soon after the last change: at once when no event loop runs (a script, a test),
-    else ``delay`` seconds after the last request, so a burst of keystrokes is one version."""
-
-    def __init__(self, save, delay: float):
-        self.save = save
-        self.delay = delay
-        self.dirty = False
-        self.handle: asyncio.TimerHandle | None = None
-
-    def request(self, *, now: bool = False) -> None:
-        self.dirty = True
-        loop = None
-        if not now and self.delay > 0:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                loop = None
-        if loop is None:
-            self.flush()
-            return
-        if self.handle:
-            self.handle.cancel()
-        self.handle = loop.call_later(self.delay, self.flush)
-
-    def flush(self) -> None:
-        if self.handle:
-            self.handle.cancel()
-            self.handle = None
-        if self.dirty and self.save():
-            self.dirty = False
-
-
 def _heading(text: str) -> widgets.HTML:
     return widgets.HTML(div(f"<h3>{esc(text)}</h3>"))
 
@@ -119,7 +81,7 @@ def _query() -> dict[str, str]:
     return {k: v[0] for k, v in query.items() if v}
 
 
-class PlanBuilder(widgets.VBox):
+class PlanBuilder(SavesPlan, widgets.VBox):
     """Build, check, save and export a school's One-Year Action Plan for Partnerships."""
 
     def __init__(self, district: str | None = None, school: str | None = None, *, school_year: str | None = None,
@@ -134,22 +96,27 @@ class PlanBuilder(widgets.VBox):
         self.client_id = client_id or "plan-" + secrets.token_hex(6)
         self.plan: Plan | None = None
         self.team_id: int | None = None
-        self.version: int | None = None
+        self.version: int | None = None  # the version this page is built on
+        self.base_data: dict | None = None  # and its content: what another page's changes are merged against
+        self.choices: dict = {}
         self.report: Report | None = None
         self.undo_stack: list[tuple] = []
         self.cards: dict[str, GoalCard] = {}
         self.last_export: tuple[str, bytes] | None = None
         self._loading = False
         self._chart_key: tuple | None = None
-        self.saver = _Saver(self._save, autosave_delay)
+        self.saver = _Saver(self._save, autosave_delay, on_wait=self._waiting)
 
         opening = self._opening(district, school, school_year)
         self.editor = self._editor()
         self.status = widgets.HTML("")
-        super().__init__([widgets.HTML(BASE_STYLE + STYLE), opening, self.editor, self.status],
-                         layout=widgets.Layout(width="100%"))
+        self.merge_message = widgets.HTML("")
+        self.conflicts = ConflictPanel(self._chosen)
+        super().__init__([widgets.HTML(BASE_STYLE + STYLE), opening, self.editor, self.status, self.conflicts,
+                          self.merge_message], layout=widgets.Layout(width="100%"))
         self.add_class("shine-plan")
         _open_builders.add(self)
+        watch_kernel_shutdown()
         if district and school:
             self.open_plan()
 
@@ -198,6 +165,9 @@ class PlanBuilder(widgets.VBox):
                                          layout=widgets.Layout(min_height="44px", width="auto"))
         self.upload.observe(self._uploaded, names="value")
         self.import_message = widgets.HTML("")
+        self.history = HistoryPanel(
+            lambda: versions.history(self.store, self.team_id, self.plan.school_year) if self.plan else [],
+            lambda n: versions.describe(self.store, self.team_id, self.plan.school_year, n), self.restore_version)
         return widgets.VBox([
             self.level, self.form,
             _heading(_("2. Your Action Team")), self.team_box,
@@ -206,6 +176,7 @@ class PlanBuilder(widgets.VBox):
             _heading(_("5. Take your plan with you")),
             widgets.HBox(list(self.export_buttons.values()), layout=widgets.Layout(flex_flow="row wrap")),
             self.download, self.upload, self.import_message,
+            _heading(_("6. Earlier versions")), self.history,
         ], layout=widgets.Layout(display="none", width="100%"))
 
     # --- the store -----------------------------------------------------------------------------
@@ -217,21 +188,8 @@ class PlanBuilder(widgets.VBox):
         return self._store
 
     def _say(self, target: widgets.HTML, text: str, kind: str = "info") -> None:
-        css = {"error": "shine-plan-error", "info": "shine-meta"}[kind]
+        css = {"error": "shine-plan-error", "info": "shine-meta", "warning": "shine-plan-warning"}[kind]
         target.value = div(f'<p class="{css}" role="status">{esc(text)}</p>') if text else ""
-
-    def _save(self) -> bool:
-        if self.plan is None or self.team_id is None:
-            return True
-        try:
-            self.version = plans.save(self.store, self.team_id, self.plan, client_id=self.client_id)
-        except StoreError as exc:
-            self._say(self.status, _("Not saved: {why} What you typed is still on this page; it will be saved with "
-                                     "your next change.").format(why=exc), "error")
-            return False
-        self._say(self.status, _("Saved at {time} (version {n}).").format(
-            time=datetime.now().strftime("%H:%M:%S"), n=self.version))
-        return True
 
     def _team(self, district: str, school: str):
         """The team, matching the spelling already in use ("riverside high " opens "Riverside High")."""
@@ -240,10 +198,6 @@ class PlanBuilder(widgets.VBox):
             if (" ".join(team.district.split()).casefold(), " ".join(team.school.split()).casefold()) == key:
                 return team
         return self.store.teams.ensure(district, school)
-
-    def flush(self) -> None:
-        """Save now anything still waiting for the pause after typing."""
-        self.saver.flush()
 
     # --- opening a plan ------------------------------------------------------------------------
 
@@ -254,6 +208,10 @@ class PlanBuilder(widgets.VBox):
             self._say(self.open_message, _("Please type your district and your school, then open the plan."), "error")
             return False
         self.flush()
+        if self.unsaved:
+            self._say(self.open_message, _("Your last changes are not saved yet (see the end of the page); "
+                                           "save them before opening another plan."), "error")
+            return False
         unreadable = None
         try:
             team = self._team(district, school)
@@ -278,11 +236,15 @@ class PlanBuilder(widgets.VBox):
             else:
                 self._say(self.open_message, _("A new plan for {school}, {year}. Everything you type is saved as you "
                                                "go.").format(school=team.school, year=self.year.value))
+        self.base_data = plan.to_data() if found else None
         self.undo_stack.clear()
         self._load(plan)
         return True
 
     def _load(self, plan: Plan) -> None:
+        self.choices = {}
+        self.conflicts.clear()
+        self.merge_message.value = ""
         self._loading = True
         try:
             self.plan = plan
@@ -296,6 +258,7 @@ class PlanBuilder(widgets.VBox):
             self._loading = False
         self.editor.layout.display = None
         self._refresh()
+        self.history.refresh_if_open()
 
     # --- reacting to changes -------------------------------------------------------------------
 
@@ -425,9 +388,15 @@ class PlanBuilder(widgets.VBox):
 
     def undo(self) -> bool:
         """Bring back the last goal, activity or team seat deleted."""
-        if not self.undo_stack or self.plan is None:
+        if self.plan is None:
             return False
-        kind, parent, index, item = self.undo_stack.pop()
+        while self.undo_stack:
+            kind, parent, index, item = self.undo_stack.pop()
+            if kind == "member" or not any(x.id == item.id for g in self.plan.goals for x in [g, *g.activities]):
+                break  # (else it is back already: another page, or an earlier version restored)
+        else:
+            self.undo_button.disabled = True
+            return False
         if kind == "goal":
             self.plan.goals.insert(index, item)
         elif kind == "member":
@@ -481,6 +450,7 @@ class PlanBuilder(widgets.VBox):
         self.flush()
         try:
             team = self._team(plan.district, plan.school)
+            newest = self.store.plans.latest(team.id, plan.school_year)  # what the file is saved over
         except StoreError as exc:
             self._say(self.import_message, str(exc), "error")
             return False
@@ -491,6 +461,7 @@ class PlanBuilder(widgets.VBox):
         self.year.value = plan.school_year
         self.team_id = team.id
         self.undo_stack.clear()
+        self.version, self.base_data = (newest[0], versions.normalized(newest[1])) if newest else (None, None)
         self._load(plan)
         self.saver.request(now=True)
         self._say(self.import_message, _("Imported the plan of {school} for {year}.").format(

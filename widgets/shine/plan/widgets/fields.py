@@ -70,13 +70,24 @@ def div(body: str) -> str:
 
 
 def button(text: str, *, icon: str = "", style: str = "", tooltip: str = "") -> widgets.Button:
-    """A button big enough for a finger (44 px, the usual minimum touch target)."""
+    """A button big enough for a finger (44 px, the usual minimum touch target). Every button
+    shares one layout and one style model, as the inputs do: a plan has dozens of buttons."""
+    if "button-layout" not in _shared:
+        _shared["button-layout"] = widgets.Layout(min_height="44px", width="auto", min_width="44px")
+        _shared["button-style"] = widgets.ButtonStyle()
     return widgets.Button(description=text, icon=icon, button_style=style, tooltip=tooltip or text,
-                          layout=widgets.Layout(min_height="44px", width="auto", min_width="44px"))
+                          layout=_shared["button-layout"], style=_shared["button-style"])
 
 
 def blank_to_none(value: Any) -> Any:
     return None if value == "" else value
+
+
+def cost_text(cost: float | None) -> str:
+    """A cost as its input shows it: 250, 1250.50, or nothing."""
+    if cost is None:
+        return ""
+    return f"{cost:.0f}" if cost == int(cost) else f"{cost:.2f}"
 
 
 def parse_cost(value: str) -> float | None:
