@@ -13,6 +13,7 @@ from conftest import voila_server
 from shine.kit import visit_board
 from shine.kit.widgets import MiniVisitTracker
 from shine.store import MiniVisits, Store, StoreInputError, VisitRuleError
+from shine.web.html import esc
 
 TODAY = date(2026, 11, 23)  # a Monday
 CTHSS = ["Platt Tech", "Cheney Tech", "Wilcox Tech", "Prince Tech", "Windham Tech"]
@@ -164,7 +165,8 @@ def test_schedule_follow_up_and_board_through_the_widget(widget):
     widget.buttons["held"].click()
     assert "Share the PTHV guide" in widget.details.value
     assert re.search(r"Wilcox Tech</td><td>2026-11-23", widget.board_table.value)
-    assert "download=" in widget.export_link.value and widget.board_chart.value[:4] == b"\x89PNG"
+    assert "download=" in widget.export_link.value and "data:image/png;base64," in widget.board_chart.value
+    assert f'alt="{esc(widget.board_alt)}"' in widget.board_chart.value
 
 
 def test_the_widget_explains_each_refusal(widget):

@@ -108,7 +108,7 @@ class MiniVisitTracker(widgets.VBox):
                             widgets.HBox([buttons["held"], buttons["cancel"]])])
         # board
         self.board_table = widgets.HTML()
-        self.board_chart = widgets.Image(format="png", layout=widgets.Layout(max_width="48rem"))
+        self.board_chart = widgets.HTML()  # an <img> with its alt text; the table below has the same figures
         self.export_link = widgets.HTML()
         board = widgets.VBox([self.board_chart, self.board_table, self.export_link])
         self.tabs = widgets.Tab(children=[schedule, one, board])
@@ -183,8 +183,9 @@ class MiniVisitTracker(widgets.VBox):
         if rows:
             png, alt = visit_board.chart_png(rows, today, _("{district}: time since each school's last Mini Visit").format(
                 district=district))
-            self.board_chart.value = png
-            self.board_chart.layout.description = alt
+            data = base64.b64encode(png).decode()
+            self.board_chart.value = (f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}" '
+                                      'style="max-width:100%;height:auto">')
             self.board_alt = alt
             csv_text = self.visits.board_csv(district)
             data = base64.b64encode(csv_text.encode("utf-8")).decode()

@@ -38,6 +38,8 @@ from shine import upstream
 from shine.i18n import _
 from shine.web.paths import modules_dir, shine_home
 
+VOILA_TEMPLATES = Path(__file__).resolve().parent.parent / "web"  # holds voila/templates/shine
+
 from .kernels import PROVISIONER_NAME, server_processes
 
 CULL_IDLE_S = 600   # a participant reading a page for ten minutes keeps their kernel
@@ -93,6 +95,9 @@ def voila_command(notebooks: Path, *, port: int, lan: bool, extra: list[str] | N
         f"--port={port}",
         f"--Voila.ip={'0.0.0.0' if lan else '127.0.0.1'}",
         "--show_tracebacks=False",
+        # Our template (shine/web/voila/templates/shine, found through JUPYTER_PATH): Voila's lab
+        # template without the stylesheets it fetches from a public CDN.
+        "--template=shine",
         "--strip_sources=True",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
@@ -227,6 +232,7 @@ def start(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False,
         log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     log_path = log_dir / "voila.log"
     env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(VOILA_TEMPLATES), env.get("JUPYTER_PATH", "")) if p)
     command = voila_command(notebooks, port=port, lan=lan, extra=extra, cull_idle=cull_idle,
                             cull_interval=cull_interval)
     proc = subprocess.Popen(command, cwd=notebooks, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -6,7 +6,18 @@ from __future__ import annotations
 import html
 from typing import Iterable
 
-STYLE = """
+# Page-wide rules every page of ours carries (in STYLE and in each dashboard's stylesheet): focus
+# is always visible, and the tab labels JupyterLab draws pale reach 4.5:1. (Voila's scrolling cell
+# area is made reachable by keyboard in our page template, shine/web/voila/templates/shine.)
+PAGE_CSS = """
+<style>
+:focus-visible { outline: 3px solid #b45309 !important; outline-offset: 2px; }
+.lm-TabBar-tab, .lm-TabBar-tabLabel, .jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab { color: #1f2933 !important; }
+.jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab.lm-mod-current { font-weight: 700; }
+</style>
+"""
+
+STYLE = PAGE_CSS + """
 <style>
 .shine { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 16px;
          line-height: 1.5; color: #1f2933; max-width: 60rem; }

@@ -103,9 +103,9 @@ class CapacityCheck(widgets.VBox):
         self.tabs = widgets.Tab(children=tabs)
         for i, side in enumerate(SIDES):
             self.tabs.set_title(i, side_names()[side])
-        self.draw = widgets.Button(description=_("Show my chart"), button_style="primary", icon="bar-chart",
+        self.draw = widgets.Button(description=_("Show my chart"), button_style="primary",
                                    layout=widgets.Layout(width="auto"))
-        self.clear = widgets.Button(description=_("Clear my ratings"), icon="eraser",
+        self.clear = widgets.Button(description=_("Clear my ratings"),
                                     layout=widgets.Layout(width="auto"))
         self.chart = widgets.HTML()
         self.suggestions = widgets.HTML()

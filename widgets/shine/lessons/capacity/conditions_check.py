@@ -47,7 +47,7 @@ class ConditionsCheck(widgets.VBox):
                                  layout=widgets.Layout(width="30rem", max_width="100%"))
         self.boxes = widgets.VBox()
         self.checks: dict[str, widgets.Checkbox] = {}
-        self.check = widgets.Button(description=_("Check our plan"), button_style="primary", icon="check",
+        self.check = widgets.Button(description=_("Check our plan"), button_style="primary",
                                     layout=widgets.Layout(width="auto"))
         self.result = widgets.HTML()
         self.version.observe(lambda _c: self._build(), names="value")

@@ -126,9 +126,9 @@ class DcbfStepper(widgets.VBox):
         self.step_index = 0
         self.diagram = widgets.HTML()
         self.detail = widgets.HTML()
-        self.back = widgets.Button(description=_("Back"), icon="arrow-left",
+        self.back = widgets.Button(description=_("Back"),
                                    layout=widgets.Layout(width="auto"))
-        self.next = widgets.Button(description=_("Next step"), icon="arrow-right", button_style="primary",
+        self.next = widgets.Button(description=_("Next step"), button_style="primary",
                                    layout=widgets.Layout(width="auto"))
         self.back.on_click(lambda _b: self.go(-1))
         self.next.on_click(lambda _b: self.go(+1))

@@ -52,7 +52,7 @@ class CfspSupport(widgets.VBox):
                                      description=_("The need"), style=style, layout=wide)
         self.offer = widgets.RadioButtons(options=[(o.text, o.id) for o in offers()], value=None,
                                           description=_("CFSP offer"), style=style, layout=wide)
-        self.check = widgets.Button(description=_("Check"), button_style="primary", icon="check",
+        self.check = widgets.Button(description=_("Check"), button_style="primary",
                                     layout=widgets.Layout(width="auto"))
         self.feedback = widgets.HTML()
         self.need.observe(lambda _c: self._reset(), names="value")

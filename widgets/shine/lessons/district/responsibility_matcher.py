@@ -73,11 +73,11 @@ class ResponsibilityMatcher(widgets.VBox):
         self.duty = widgets.HTML()
         self.choice = widgets.ToggleButtons(options=[(p.name, p.id) for p in self.parties], value=None,
                                             style={"button_width": "auto"})
-        self.check = widgets.Button(description=_("Check"), button_style="primary", icon="check",
+        self.check = widgets.Button(description=_("Check"), button_style="primary",
                                     layout=widgets.Layout(width="auto"))
-        self.next = widgets.Button(description=_("Next duty"), icon="arrow-right", disabled=True,
+        self.next = widgets.Button(description=_("Next duty"), disabled=True,
                                    layout=widgets.Layout(width="auto"))
-        self.show_all = widgets.ToggleButton(value=False, description=_("Show the whole picture"), icon="table",
+        self.show_all = widgets.ToggleButton(value=False, description=_("Show the whole picture"),
                                             layout=widgets.Layout(width="auto"))
         self.feedback = widgets.HTML()
         self.overview = widgets.HTML()

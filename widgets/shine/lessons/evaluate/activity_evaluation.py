@@ -57,7 +57,7 @@ class ActivityEvaluation(widgets.VBox):
             rows += [widgets.HTML(page(f"<p>{esc(q.question)}</p>")), self.inputs[q.id]]
         self.decision = widgets.RadioButtons(options=[(d, i) for i, d in enumerate(ev.decisions)], value=None,
                                              layout=widgets.Layout(width="auto"))
-        self.summarize = widgets.Button(description=_("Sum it up"), button_style="primary", icon="check",
+        self.summarize = widgets.Button(description=_("Sum it up"), button_style="primary",
                                         layout=widgets.Layout(width="auto"))
         self.summary = widgets.HTML()
         self.summarize.on_click(lambda _b: self.show_summary())

@@ -48,7 +48,7 @@ class MiniVisitPrep(widgets.VBox):
                 width="36rem", max_width="100%", height="4rem"))
             rows += [widgets.HTML(page(f"<p><strong>{esc(s.title)}</strong> ({esc(minutes(s.minutes))})</p>")),
                      self.notes[s.id]]
-        self.build = widgets.Button(description=_("Make our agenda"), button_style="primary", icon="list",
+        self.build = widgets.Button(description=_("Make our agenda"), button_style="primary",
                                     layout=widgets.Layout(width="auto"))
         self.agenda = widgets.HTML()
         self.build.on_click(lambda _b: self.make_agenda())

@@ -17,7 +17,7 @@ from ..impact.team_picker import TeamPicker
 class ProgramReview(widgets.VBox):
     def __init__(self, store: Store | None = None):
         self.picker = TeamPicker(store, on_join=lambda _p: self.refresh())
-        self.again = widgets.Button(description=_("Refresh"), icon="refresh", disabled=True,
+        self.again = widgets.Button(description=_("Refresh"), disabled=True,
                                     layout=widgets.Layout(width="auto"))
         self.chart = widgets.HTML()
         self.summary = widgets.HTML()

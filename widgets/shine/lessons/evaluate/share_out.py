@@ -99,7 +99,7 @@ class ShareOut(widgets.VBox):
             self.parts[key].observe(lambda _c, k=key: self._count(k), names="value")
             rows += [widgets.HTML(page(f"<p><strong>{esc(part_names()[key])}</strong></p>")), self.parts[key],
                      self.counters[key]]
-        self.preview = widgets.Button(description=_("Preview our card"), button_style="primary", icon="eye",
+        self.preview = widgets.Button(description=_("Preview our card"), button_style="primary",
                                       layout=widgets.Layout(width="auto"))
         self.card = widgets.HTML()
         self.preview.on_click(lambda _b: self.show_card())

@@ -75,7 +75,7 @@ class ImpactLadder(widgets.VBox):
                                     description=_("Activity"), style={"description_width": "5rem"},
                                     layout=widgets.Layout(width="34rem", max_width="100%"))
         self.cards = widgets.VBox()
-        self.reveal = widgets.Button(description=_("See the state's placement"), button_style="primary", icon="eye",
+        self.reveal = widgets.Button(description=_("See the state's placement"), button_style="primary",
                                      layout=widgets.Layout(width="auto"))
         self.feedback = widgets.HTML()
         self.tally = widgets.HTML()

@@ -136,11 +136,11 @@ class SelfAssessment(widgets.VBox):
         for i, t in enumerate(types()):
             self.tabs.set_title(i, str(t.number))
         legend = " · ".join(f"{t.number} = {t.name}" for t in types())
-        self.save = widgets.Button(description=_("Save my ratings"), button_style="primary", icon="save",
+        self.save = widgets.Button(description=_("Save my ratings"), button_style="primary",
                                    layout=widgets.Layout(width="auto"))
-        self.mine = widgets.Button(description=_("My chart"), icon="bar-chart",
+        self.mine = widgets.Button(description=_("My chart"),
                                    layout=widgets.Layout(width="auto"))
-        self.compare = widgets.Button(description=_("Compare with my team"), icon="users",
+        self.compare = widgets.Button(description=_("Compare with my team"),
                                       layout=widgets.Layout(width="auto"))
         self.message = widgets.HTML()
         self.chart = widgets.HTML()

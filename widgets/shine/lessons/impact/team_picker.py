@@ -65,7 +65,7 @@ class TeamPicker(widgets.VBox):
                                       value="", description=_("School level"), layout=wide, style=style)
         self.label = widgets.Text(placeholder=_("optional, e.g. Table 3; not your name"),
                                   description=_("Seat label"), layout=wide, style=style)
-        self.join_button = widgets.Button(description=_("Join my school team"), button_style="primary", icon="users",
+        self.join_button = widgets.Button(description=_("Join my school team"), button_style="primary",
                                           layout=widgets.Layout(width="auto"))
         self.status = widgets.HTML()
         self.join_button.on_click(lambda _b: self.join())

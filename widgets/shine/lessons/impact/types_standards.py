@@ -66,7 +66,7 @@ class TypesAndStandards(widgets.VBox):
                                             value=first.id, style={"button_width": "auto"})
         self.detail = widgets.HTML(type_html(first.id))
         self.show_standards = widgets.ToggleButton(value=False, description=_("Show the six PTA standards"),
-                                                   icon="table", layout=widgets.Layout(width="auto"))
+                                                   layout=widgets.Layout(width="auto"))
         self.standards = widgets.HTML()
         self.choice.observe(lambda change: change["new"] and self._show(change["new"]), names="value")
         self.show_standards.observe(lambda change: self._toggle(change["new"]), names="value")

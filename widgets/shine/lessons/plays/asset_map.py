@@ -85,9 +85,9 @@ class AssetMap(widgets.VBox):
                                  style=style)
         self.sector = widgets.Dropdown(options=[(s.name, s.id) for s in sectors()], value=sectors()[0].id,
                                        description=_("Sector"), layout=wide, style=style)
-        self.add = widgets.Button(description=_("Add partner"), button_style="primary", icon="plus",
+        self.add = widgets.Button(description=_("Add partner"), button_style="primary",
                                   layout=widgets.Layout(width="auto"))
-        self.undo = widgets.Button(description=_("Remove the last one"), icon="undo", disabled=True,
+        self.undo = widgets.Button(description=_("Remove the last one"), disabled=True,
                                    layout=widgets.Layout(width="auto"))
         self.message = widgets.HTML()
         self.map = widgets.HTML(map_html([]))

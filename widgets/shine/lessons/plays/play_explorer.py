@@ -90,13 +90,13 @@ class PlayExplorer(widgets.VBox):
                                      value=ANY, description=_("Type"), style=style, layout=wide)
         self.count = widgets.HTML()
         self.list = widgets.Select(options=[], rows=8, description=_("Plays"), style=style, layout=wide)
-        self.clear = widgets.Button(description=_("Clear the filters"), icon="times",
+        self.clear = widgets.Button(description=_("Clear the filters"),
                                     layout=widgets.Layout(width="auto"))
         self.detail = widgets.HTML()
         self.shortlist: list[str] = []
-        self.pick = widgets.Button(description=_("Add to our shortlist"), icon="star", button_style="success",
+        self.pick = widgets.Button(description=_("Add to our shortlist"), button_style="success",
                                    layout=widgets.Layout(width="auto"))
-        self.drop = widgets.Button(description=_("Empty the shortlist"), icon="trash", disabled=True,
+        self.drop = widgets.Button(description=_("Empty the shortlist"), disabled=True,
                                    layout=widgets.Layout(width="auto"))
         self.shortlist_view = widgets.HTML(shortlist_html([]))
         self.pick.on_click(lambda _b: self.add_to_shortlist())

@@ -89,11 +89,11 @@ class ScenarioSort(widgets.VBox):
         self.verdict = widgets.ToggleButtons(
             options=[(_("Shows it"), "shows"), (_("Breaks it"), "breaks")], value=None,
             style={"button_width": "9rem"})
-        self.check = widgets.Button(description=_("Check my answer"), button_style="primary", icon="check",
+        self.check = widgets.Button(description=_("Check my answer"), button_style="primary",
                                     layout=widgets.Layout(width="auto"))
-        self.next = widgets.Button(description=_("Next situation"), icon="arrow-right", disabled=True,
+        self.next = widgets.Button(description=_("Next situation"), disabled=True,
                                    layout=widgets.Layout(width="auto"))
-        self.restart = widgets.Button(description=_("Start again"), icon="refresh",
+        self.restart = widgets.Button(description=_("Start again"),
                                       layout=widgets.Layout(width="auto"))
         self.feedback = widgets.HTML()
         self.check.on_click(lambda _b: self.check_answer())

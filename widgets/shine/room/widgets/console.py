@@ -15,7 +15,7 @@ import ipywidgets as widgets
 
 from shine.i18n import _
 from shine.store import Store, StoreError
-from shine.web.html import esc
+from shine.web.html import PAGE_CSS, esc
 from shine.web.keys import KeyGate, KeyLock
 
 from ..live import repeat, workshop_id_from_env
@@ -24,7 +24,7 @@ from .moderation import ModerationList
 from .session_export import ExportPanel
 
 
-CSS = """<style>
+CSS = PAGE_CSS + """<style>
 .shine-console { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 16px;
                  max-width: 70rem; }
 .shine-console h2 { font-size: 1.6rem; } .shine-console h3 { font-size: 1.25rem; margin: 1rem 0 0.3rem; }
@@ -72,7 +72,7 @@ class Console(widgets.VBox):
         self.moderation = ModerationList(self.store, self.workshop_id)
         self.exports = ExportPanel(self.store, self.workshop_id)
         self.teams = widgets.HTML()
-        self.teams_button = widgets.Button(description=_("Refresh"), icon="refresh")
+        self.teams_button = widgets.Button(description=_("Refresh"))
         self.teams_button.on_click(lambda _b: self.refresh_teams())
         self.refresh_teams()
         title = _("Facilitator console: {name} (join code {code})").format(name=workshop.name, code=workshop.code)

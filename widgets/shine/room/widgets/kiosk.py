@@ -204,7 +204,7 @@ class Kiosk(widgets.VBox):
         self.join_title.value = self._html("<h2>" + esc(_("Join the workshop")) + "</h2><p>"
                                            + esc(_("Type the code shown on the wall.")) + "</p>")
         self.code.placeholder = _("Join code, e.g. K7QH2M")
-        self.code.description = ""
+        self.code.description = _("Join code")
         self.join_button.description = _("Join")
         if self.language_button is not None:
             other = self._next_language()
@@ -284,8 +284,11 @@ class Kiosk(widgets.VBox):
     def _label_team(self) -> None:
         self.team_title.value = self._html("<h2>" + esc(self.workshop.name) + "</h2><p>"
                                            + esc(_("Which school are you posting for?")) + "</p>")
-        self.district.placeholder = _("District, e.g. Groton")
-        self.school.placeholder = _("School name")
+        self.team_choice.description = _("Your school")
+        self.district.placeholder = _("e.g. Groton")
+        self.district.description = _("District")
+        self.school.placeholder = _("e.g. Cutler Middle School")
+        self.school.description = _("School name")
         self.team_button.description = _("Continue")
         self._team_options()
 
@@ -389,6 +392,7 @@ class Kiosk(widgets.VBox):
         self.kind.options = [(labels[k], k) for k in POST_KINDS]
         self.kind.value = chosen
         self.body.placeholder = _("Write your post here: what happened, what you need, what worked.")
+        self.body.description = _("Your post")
         titles = {"type": _("Type of involvement"), "standard": _("Standard")}
         for group, title in self.tag_titles.items():
             title.value = self._html("<p>" + esc(titles[group]) + "</p>")

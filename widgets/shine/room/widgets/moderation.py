@@ -26,7 +26,7 @@ class ModerationList(widgets.VBox):
             button = widgets.Button(layout=widgets.Layout(width="7rem", flex="0 0 auto"))
             button.on_click(self._toggle)
             self.rows.append((widgets.HBox([button, text], layout=widgets.Layout(display="none")), text, button))
-        self.refresh_button = widgets.Button(description=_("Refresh"), icon="refresh")
+        self.refresh_button = widgets.Button(description=_("Refresh"))
         self.refresh_button.on_click(lambda _b: self.refresh())
         title = widgets.HTML("<h3>" + esc(_("Posts (newest first)")) + "</h3>")
         super().__init__([title, self.refresh_button, self.message, *[r[0] for r in self.rows]])

@@ -131,9 +131,9 @@ class ExportPanel(widgets.VBox):
         self.workshop_id = workshop_id
         self.result = widgets.HTML()
         self.buttons = {
-            "csv": widgets.Button(description=_("Export CSV"), icon="table"),
-            "json": widgets.Button(description=_("Export JSON"), icon="file"),
-            "summary": widgets.Button(description=_("Printable summary"), icon="print",
+            "csv": widgets.Button(description=_("Export CSV")),
+            "json": widgets.Button(description=_("Export JSON")),
+            "summary": widgets.Button(description=_("Printable summary"),
                                       layout=widgets.Layout(width="auto")),
         }
         for fmt, button in self.buttons.items():
