@@ -125,19 +125,92 @@ def _spanish_readability(args) -> int:
 
 
 def _db_info(args) -> int:
+    """``shine db info`` / ``upgrade``: exit 1 when the database cannot be used as it is."""
     from shine.store import Store, StoreError, head_revision
+    from shine.store.engine import check_known
 
+    upgrading = args.command_db == "upgrade"
     try:
-        store = Store(upgrade=args.command_db == "upgrade")
+        store = Store(upgrade=upgrading)
     except StoreError as exc:
         print(exc, file=sys.stderr)
-        return 2
+        return 2 if upgrading else 1
+    problem = store.problem
     with store:
         print(_("Database: {url}").format(url=store.describe()))
         print(_("Schema: {rev} (newest: {head})").format(rev=store.revision, head=head_revision()))
-        if store.revision == head_revision():
-            print(_("Workshops: {w}; teams: {t}; posts: {p}").format(
-                w=len(store.room.workshops()), t=len(store.teams.all()), p=store.room.count_posts()))
+        try:
+            check_known(store.revision, store.where)
+            if store.revision == head_revision():
+                print(_("Workshops: {w}; teams: {t}; posts: {p}").format(
+                    w=len(store.room.workshops()), t=len(store.teams.all()), p=store.room.count_posts()))
+        except StoreError as exc:
+            problem = exc
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _db_check(args) -> int:
+    from shine.store import StoreError
+    from shine.store.checks import SHOWN_PROBLEMS, damage_advice, integrity
+
+    try:
+        result = integrity()
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if result.path is None:
+        print(_("{where}: PostgreSQL looks after its own files; its pg_amcheck program checks them.").format(
+            where=result.where))
+        return 0
+    if result.ok:
+        print(_("{where}: no damage found (PRAGMA integrity_check).").format(where=result.where))
+        return 0
+    print(_("{where} is damaged: {n} problem(s) found (PRAGMA integrity_check).").format(
+        where=result.where, n=len(result.problems)))
+    for line in result.problems[:SHOWN_PROBLEMS]:
+        print(f"  - {line}")
+    if len(result.problems) > SHOWN_PROBLEMS:
+        print("  ...")
+    print(damage_advice(result.path))
+    return 1
+
+
+def _db_rescue(args) -> int:
+    from shine.store import StoreError
+    from shine.store.checks import integrity
+    from shine.store.rescue import rescue
+
+    try:
+        source = integrity().path
+        if source is None:
+            print(_("Only an SQLite file can be rescued this way; PostgreSQL has its own tools."), file=sys.stderr)
+            return 2
+        target = Path(args.target).expanduser().resolve()
+        report = rescue(source, target)
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for item in report:
+        print(_("{table}: {rows} rows copied; {lost} row ids could not be read.").format(
+            table=item.table, rows=item.rows, lost=item.unreadable))
+    print(_("Rescued into {target}; {source} is unchanged. Check the copy with `SHINE_DB_URL=sqlite:///{target} "
+            "shine db info`, then put it in place of the damaged file.").format(target=target, source=source))
+    return 0
+
+
+def _db_stamp(args) -> int:
+    from shine.store import StoreError
+    from shine.store.checks import stamp
+
+    try:
+        revision = stamp()
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(_("Recorded schema {rev}: its tables match this version's exactly.").format(rev=revision))
     return 0
 
 
@@ -200,9 +273,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help=_("the database"))
     db_sub = db.add_subparsers(dest="command_db", required=True)
-    for name, text in (("info", _("where the database is and what it holds")),
-                       ("upgrade", _("create the database or bring its schema up to date"))):
-        db_sub.add_parser(name, help=text).set_defaults(func=_db_info)
+    for name, text, func in (
+            ("info", _("where the database is and what it holds; exit 1 when it cannot be used as it is "
+                       "(damaged, read-only, from a newer version)"), _db_info),
+            ("upgrade", _("create the database or bring its schema up to date"), _db_info),
+            ("check", _("check every page of the SQLite file for damage (PRAGMA integrity_check); exit 1 "
+                        "on damage, with what to do"), _db_check),
+            ("stamp", _("record the schema of a database whose tables match this version's but whose "
+                        "record of it was lost"), _db_stamp)):
+        db_sub.add_parser(name, help=text).set_defaults(func=func)
+    rescue = db_sub.add_parser("rescue", help=_("copy every row that can still be read from a damaged SQLite "
+                                                "file into a new file; the damaged file is not changed"))
+    rescue.add_argument("target", help=_("the new database file to write"))
+    rescue.set_defaults(func=_db_rescue)
 
     serve = sub.add_parser("serve", help=_("serve the modules as web pages (Voila) until Ctrl-C"))
     serve.add_argument("--port", type=int, default=8866)
@@ -233,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     from shine.kit.cli import add_facilitator_commands
 
     add_facilitator_commands(sub)
+    from shine.hub.cli import add_hub_commands
+
+    add_hub_commands(sub)
     return parser
 
 

@@ -213,6 +213,8 @@ def run_workshop(*, name: str | None = None, held_on: date | None = None, new: b
         return 2
     try:
         with Store() as store:
+            if store.problem is not None:  # damaged or read-only: a session could save nothing
+                raise store.problem
             workshop, resumed = open_workshop(store, name=name, held_on=held_on, new=new, code=code,
                                               languages=languages)
             posts = store.room.count_posts(workshop.id)

@@ -10,7 +10,18 @@ first use. ``SHINE_DB_URL=postgresql+psycopg://user@host/db`` runs the same code
 from shine.web.paths import shine_home
 
 from .api import Store
-from .engine import DatabaseDamagedError, SchemaTooNewError, StoreError, StoreInputError, default_url, head_revision
+from .engine import default_url, head_revision
+from .errors import (
+                     DatabaseBusyError,
+                     DatabaseDamagedError,
+                     DatabaseReadOnlyError,
+                     DiskFullError,
+                     SchemaTooNewError,
+                     SchemaVersionMissingError,
+                     StoreError,
+                     StoreInputError,
+)
+from .feed import PostCursor
 from .room import PostView, SessionState, TeamPresent, WorkshopInfo
 from .teams import TeamInfo
 from .values import (
@@ -26,8 +37,9 @@ from .values import (
 from .visits import MiniVisits, VisitRuleError  # registers the tracker's tables too
 
 __all__ = [
-    "MAX_NAME_CHARS", "MAX_POST_CHARS", "POST_KINDS", "TEAM_LEVELS", "DatabaseDamagedError", "MiniVisits",
-    "PostView", "SchemaTooNewError", "SessionState", "Store", "StoreError", "StoreInputError", "TeamInfo",
+    "MAX_NAME_CHARS", "MAX_POST_CHARS", "POST_KINDS", "TEAM_LEVELS", "DatabaseBusyError", "DatabaseDamagedError",
+    "DatabaseReadOnlyError", "DiskFullError", "MiniVisits", "PostCursor", "PostView", "SchemaTooNewError",
+    "SchemaVersionMissingError", "SessionState", "Store", "StoreError", "StoreInputError", "TeamInfo",
     "TeamPresent", "VisitRuleError", "WorkshopInfo", "clean_text", "default_url", "hash_key", "head_revision",
     "key_matches", "new_facilitator_key", "shine_home",
 ]

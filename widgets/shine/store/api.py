@@ -20,8 +20,8 @@ from .teams import Teams
 class Store(Database):
     """The one place that touches the database. ``Store()`` opens the default database."""
 
-    def __init__(self, url: str | None = None, *, upgrade: bool = True):
-        super().__init__(url, upgrade=upgrade)
+    def __init__(self, url: str | None = None, *, upgrade: bool = True, check: bool = True):
+        super().__init__(url, upgrade=upgrade, check=check)
         self.teams = Teams(self)
         self.room = Room(self)
         self.plans = Plans(self)

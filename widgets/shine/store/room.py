@@ -1,5 +1,6 @@
 """A live session's records: workshops, who joined, posts, "me too" votes, moderation, and the
-facilitator's agenda events. Posts are append-only rows; the wall aggregates on read."""
+facilitator's agenda events. Posts are append-only rows; the wall aggregates on read, and
+polls for new posts with a :class:`PostCursor` (feed.py) that never skips one committed late."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from shine.i18n import N_, _
 
-from .db import WRITE_ATTEMPTS, after_failed_write
+from .db import WRITE_ATTEMPTS
 from .engine import StoreError, StoreInputError
+from .feed import PostCursor
 from .schema import Attendance, Moderation, Post, Team, Vote, Workshop, WorkshopEvent
 from .teams import TeamInfo
 from .values import (
@@ -37,6 +39,26 @@ from .values import (
 _INSERT_POST = insert(Post.__table__).returning(Post.__table__.c.id)
 _POST_KEYS = ("workshop_id", "team_id", "client_id", "kind", "body", "tags", "segment_id", "created_at")
 SEGMENT_ACTIONS = ("start", "open", "close")
+
+
+def _pg_functions(engine) -> tuple[str, str]:
+    """PostgreSQL's names for "this transaction's id" and "the current snapshot's xmin, xmax and
+    transactions in progress" (renamed in PostgreSQL 13; the old names still work but are deprecated)."""
+    if (engine.dialect.server_version_info or (0,)) >= (13,):
+        return ("pg_current_xact_id()", "SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint, "
+                                        "s::text FROM pg_current_snapshot() AS s")
+    return ("txid_current()", "SELECT txid_snapshot_xmin(s), txid_snapshot_xmax(s), s::text "
+                              "FROM txid_current_snapshot() AS s")
+
+
+def _pg_insert_post(xact_id: str):
+    """The INSERT of a post on PostgreSQL: the transaction takes its id before the post takes
+    its id from the sequence (the row is selected from a materialised ``xact`` row, and the id's
+    default is computed on that row), which the wall's cursor relies on (feed.py)."""
+    table = Post.__table__
+    xact = select(text(f"{xact_id} AS x")).cte("xact").prefix_with("MATERIALIZED")
+    row = select(*(bindparam(key, type_=table.c[key].type) for key in _POST_KEYS)).select_from(xact)
+    return insert(table).from_select(list(_POST_KEYS), row).returning(table.c.id)
 
 
 @dataclass(frozen=True)
@@ -95,6 +117,10 @@ class Room:
         self.db = db
         self.engine = db.engine
         self._sqlite_post = self._compile_sqlite_post() if db.backend == "sqlite" else None
+        self._pg_post = self._pg_snapshot = None
+        if db.backend == "postgresql":
+            xact_id, snapshot = _pg_functions(self.engine)
+            self._pg_post, self._pg_snapshot = _pg_insert_post(xact_id), text(snapshot)
         self._posting = threading.local()  # each thread's own connection for posts (SQLite)
         self._posting_connections: list = []
         self._posting_generation = 0
@@ -159,7 +185,7 @@ class Room:
                 raise IntegrityError(sql, params, exc) from exc
             except sqlite3.DatabaseError as exc:
                 self._drop_posting_connection()  # the next try, or post, starts on a fresh one
-                after_failed_write(self.engine, exc, attempt)
+                self.db.retry_or_raise(exc, attempt)
         raise AssertionError("unreachable")
 
     def _close_posting_connections(self) -> None:
@@ -226,10 +252,11 @@ class Room:
             raise StoreInputError(_("A post can carry at most {n} tags.").format(n=MAX_TAGS))
         row = dict(workshop_id=workshop_id, team_id=team_id, client_id=checked_client(client_id), kind=kind, body=body,
                    tags=tags, segment_id=segment_id, created_at=now())
+        self.db.refuse_writes()
         if self._sqlite_post is not None:
             return self._insert_post_sqlite(row)
         with self.db.write() as conn:
-            return conn.execute(_INSERT_POST, row).scalar_one()
+            return conn.execute(self._pg_post if self._pg_post is not None else _INSERT_POST, row).scalar_one()
 
     def count_posts(self, workshop_id: int | None = None) -> int:
         query = select(func.count(Post.id))
@@ -238,28 +265,23 @@ class Room:
         with self.db.read() as conn:
             return conn.execute(query).scalar_one()
 
-    def posts(self, workshop_id: int, *, since_id: int = 0, include_hidden: bool = False,
-              limit: int | None = None, exclude_client: str | None = None) -> list[PostView]:
-        """Posts newest first, with their vote counts and whether a moderator hid them."""
+    def _posts_query(self, workshop_id: int):
         votes = (select(Vote.post_id, func.count(Vote.id).label("n")).group_by(Vote.post_id).subquery())
         last_action = (select(Moderation.post_id, func.max(Moderation.id).label("mid"))
                        .group_by(Moderation.post_id).subquery())
-        query = (
+        return (
             select(Post.__table__, Team.school.label("school"), func.coalesce(votes.c.n, 0).label("n_votes"),
                    Moderation.action.label("action"))
             .outerjoin(Team, Team.id == Post.team_id)
             .outerjoin(votes, votes.c.post_id == Post.id)
             .outerjoin(last_action, last_action.c.post_id == Post.id)
             .outerjoin(Moderation, Moderation.id == last_action.c.mid)
-            .where(Post.workshop_id == workshop_id, Post.id > since_id)
+            .where(Post.workshop_id == workshop_id)
             .order_by(Post.id.desc())
         )
-        if exclude_client:
-            query = query.where(Post.client_id != exclude_client)
-        if limit:
-            query = query.limit(limit)
-        with self.db.read() as conn:
-            rows = conn.execute(query).all()
+
+    @staticmethod
+    def _views(rows, include_hidden: bool) -> list[PostView]:
         out = []
         for r in rows:
             hidden = r.action == "hide"
@@ -268,6 +290,41 @@ class Room:
             out.append(PostView(r.id, r.workshop_id, r.team_id, r.school, r.kind, r.body, tuple(r.tags or ()),
                                 r.segment_id, aware(r.created_at), r.n_votes, hidden))
         return out
+
+    def posts(self, workshop_id: int, *, since_id: int = 0, include_hidden: bool = False,
+              limit: int | None = None, exclude_client: str | None = None) -> list[PostView]:
+        """Posts newest first, with their vote counts and whether a moderator hid them.
+
+        ``since_id`` gives the posts above an id, which on PostgreSQL can miss one that commits
+        late: a page that polls for new posts uses :meth:`new_posts`."""
+        query = self._posts_query(workshop_id).where(Post.id > since_id)
+        if exclude_client:
+            query = query.where(Post.client_id != exclude_client)
+        if limit:
+            query = query.limit(limit)
+        with self.db.read() as conn:
+            rows = conn.execute(query).all()
+        return self._views(rows, include_hidden)
+
+    def new_posts(self, workshop_id: int, cursor: PostCursor | None = None, *,
+                  include_hidden: bool = False) -> tuple[list[PostView], PostCursor]:
+        """The posts not returned to ``cursor`` yet (all of them without one), newest first, and
+        the cursor for the next call. None is ever skipped, even one that commits after a post
+        with a higher id (PostgreSQL); see feed.py."""
+        cursor = cursor or PostCursor()
+        xmin = xmax = None
+        with self.db.read(snapshot=True) as conn:
+            if self._pg_snapshot is not None:  # first: the snapshot the next statements see
+                xmin, xmax, _running = conn.execute(self._pg_snapshot).one()
+            visible = conn.execute(select(Post.id).where(Post.workshop_id == workshop_id, Post.id > cursor.floor)
+                                   ).scalars().all()
+            fresh = cursor.fresh(visible)
+            rows = []
+            if fresh:
+                rows = conn.execute(self._posts_query(workshop_id).where(Post.id.between(min(fresh), max(fresh)))
+                                    ).all()
+        wanted = set(fresh)
+        return self._views([r for r in rows if r.id in wanted], include_hidden), cursor.advance(visible, xmin, xmax)
 
     def vote(self, post_id: int, client_id: str) -> bool:
         """A "me too"; returns False when this participant already voted for the post."""
@@ -366,20 +423,27 @@ class Room:
             return [TeamPresent(TeamInfo(r.id, r.district, r.school, r.level), r.devices, r.posts)
                     for r in conn.execute(query)]
 
-    def activity(self, workshop_id: int) -> tuple[int, int, int, int]:
+    def activity(self, workshop_id: int) -> tuple:
         """A cheap fingerprint of everything a wall shows; it changes whenever the wall must.
 
-        (newest post id of the workshop, newest vote id, newest moderation id, newest event id):
-        four index lookups, so a wall can ask every quarter second.
+        (posts, newest vote id, newest moderation id, newest event id of the workshop): one
+        statement of four index lookups, so a wall can ask every quarter second. ``posts`` is the
+        newest post id on SQLite. On PostgreSQL, where a post can commit after a higher id, it is
+        (newest post id, the transactions in progress, or None when there are none): a late post's
+        commit takes its transaction off that list, so the fingerprint changes then too.
         """
-        with self.db.read() as conn:
-            return (
-                conn.execute(select(func.max(Post.id)).where(Post.workshop_id == workshop_id)).scalar() or 0,
-                conn.execute(select(func.max(Vote.id))).scalar() or 0,
-                conn.execute(select(func.max(Moderation.id))).scalar() or 0,
-                conn.execute(select(func.max(WorkshopEvent.id)).where(
-                    WorkshopEvent.workshop_id == workshop_id)).scalar() or 0,
-            )
+        def newest(column, *where):
+            return select(func.max(column)).where(*where).scalar_subquery()
+
+        query = select(newest(Post.id, Post.workshop_id == workshop_id), newest(Vote.id), newest(Moderation.id),
+                       newest(WorkshopEvent.id, WorkshopEvent.workshop_id == workshop_id))
+        with self.db.read(snapshot=True) as conn:
+            running = conn.execute(self._pg_snapshot).one() if self._pg_snapshot is not None else None
+            posts, votes, moderation, events = (n or 0 for n in conn.execute(query).one())
+        if running is not None:
+            xmin, xmax, in_progress = running
+            posts = (posts, in_progress if xmin < xmax else None)
+        return posts, votes, moderation, events
 
     def moderation_log(self, workshop_id: int) -> list[tuple[int, str, str | None, datetime]]:
         """Every hide / show on this workshop's posts, oldest first (for the export)."""

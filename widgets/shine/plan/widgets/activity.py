@@ -81,9 +81,9 @@ class ActivityForm(widgets.VBox):
                                             placeholder=_("How will you know it worked?"))),
         ]
         self.fields = b.inputs
-        self.up = button(_("Move up"), icon="arrow-up")
-        self.down = button(_("Move down"), icon="arrow-down")
-        self.delete = button(_("Delete activity"), icon="trash", style="danger")
+        self.up = button(_("Move up"))
+        self.down = button(_("Move down"))
+        self.delete = button(_("Delete activity"), style="danger")
         for btn, action in ((self.up, "up"), (self.down, "down"), (self.delete, "delete")):
             btn.on_click(lambda _b, action=action: on_action(action, self.activity))
         actions = widgets.HBox([self.up, self.down, self.delete], layout=widgets.Layout(flex_flow="row wrap"))

@@ -129,7 +129,7 @@ class PlanBuilder(SavesPlan, widgets.VBox):
         self.school = text_input(school or "", "school")
         self.year = choice_input([(y, y) for y in self.years], school_year or plans.current_school_year(),
                                  "school_year")
-        self.open_button = button(_("Open our plan"), icon="folder-open", style="primary")
+        self.open_button = button(_("Open our plan"), style="primary")
         self.open_button.on_click(lambda _b: self.open_plan())
         self.open_message = widgets.HTML("")
         return widgets.VBox([_heading(_("1. Your school")), self.district, self.school, self.year,
@@ -146,9 +146,9 @@ class PlanBuilder(SavesPlan, widgets.VBox):
         self.form.observe(self._form_changed, names="value")
         self.team_box = widgets.VBox()
         self.goals_box = widgets.VBox(layout=widgets.Layout(width="100%"))
-        self.add_goal_button = button(_("Add a goal"), icon="plus", style="primary")
+        self.add_goal_button = button(_("Add a goal"), style="primary")
         self.add_goal_button.on_click(lambda _b: self.add_goal())
-        self.undo_button = button(_("Undo last delete"), icon="undo", tooltip=_("Bring back what was deleted last"))
+        self.undo_button = button(_("Undo last delete"), tooltip=_("Bring back what was deleted last"))
         self.undo_button.disabled = True
         self.undo_button.on_click(lambda _b: self.undo())
         self.checklist = RuleChecklist()
@@ -156,7 +156,7 @@ class PlanBuilder(SavesPlan, widgets.VBox):
         self.export_buttons = {}
         for fmt, label in (("docx", _("Word (.docx)")), ("md", _("Markdown (.md)")),
                            ("html", _("Printable page (.html)")), ("json", _("Plan file (.json)"))):
-            btn = button(label, icon="download")
+            btn = button(label)
             btn.on_click(lambda _b, fmt=fmt: self.export(fmt))
             self.export_buttons[fmt] = btn
         self.download = widgets.HTML("")

@@ -30,7 +30,7 @@ class ConflictPanel(widgets.VBox):
         self.choices: dict[str, widgets.RadioButtons] = {}
         self.intro = widgets.HTML("")
         self.rows_box = widgets.VBox()
-        self.save_button = button(_("Save with these choices"), icon="check", style="primary")
+        self.save_button = button(_("Save with these choices"), style="primary")
         self.save_button.on_click(lambda _b: self.save())
         self.message = widgets.HTML("")
         super().__init__([self.intro, self.rows_box, self.save_button, self.message],

@@ -46,11 +46,11 @@ class GoalCard(widgets.VBox):
         self.measure = b.bind("measure", text_input(goal.measure, "measure", area=True))
         self.fields = b.inputs
         self.accordion = widgets.Accordion(layout=widgets.Layout(width="100%"))
-        self.add_activity = button(_("Add an activity to this goal"), icon="plus", style="primary")
+        self.add_activity = button(_("Add an activity to this goal"), style="primary")
         self.add_activity.on_click(lambda _b: on_action("add", self.goal, None))
-        self.up = button(_("Move goal up"), icon="arrow-up")
-        self.down = button(_("Move goal down"), icon="arrow-down")
-        self.delete = button(_("Delete goal"), icon="trash", style="danger")
+        self.up = button(_("Move goal up"))
+        self.down = button(_("Move goal down"))
+        self.delete = button(_("Delete goal"), style="danger")
         for btn, action in ((self.up, "up"), (self.down, "down"), (self.delete, "delete")):
             btn.on_click(lambda _b, action=action: on_action(action, self.goal, None))
         actions = widgets.HBox([self.up, self.down, self.delete], layout=widgets.Layout(flex_flow="row wrap"))

@@ -32,13 +32,13 @@ class HistoryPanel(widgets.VBox):
         self.preview_of = preview
         self.on_restore = on_restore
         self.is_open = False
-        self.show_button = button(_("Show earlier versions"), icon="history")
+        self.show_button = button(_("Show earlier versions"))
         self.show_button.on_click(lambda _b: self.refresh())
         self.versions = widgets.Select(options=[], value=None, rows=8, description=_("Version"),
                                        layout=widgets.Layout(width="100%"), style={"description_width": "initial"})
         self.versions.observe(lambda _c: self._selected(), names="value")
         self.preview = widgets.HTML("")
-        self.restore_button = button(_("Restore this version"), icon="undo",
+        self.restore_button = button(_("Restore this version"),
                                      tooltip=_("Save this version again as the newest; the others are kept"))
         self.restore_button.disabled = True
         self.restore_button.on_click(lambda _b: self.restore())

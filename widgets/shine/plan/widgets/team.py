@@ -27,7 +27,7 @@ class _Seat:
         self.binder = Binder(member, on_change, self._show_errors)
         self.role = self.binder.bind("role", choice_input(role_options(), member.role, "role"), self._role)
         self.name = self.binder.bind("name", text_input(member.name, "name"))
-        self.remove = button(_("Remove"), icon="trash", tooltip=_("Remove this seat from the team"))
+        self.remove = button(_("Remove"), tooltip=_("Remove this seat from the team"))
         self.remove.on_click(lambda _b: on_remove(self))
         self._name_rule()
         self.box = widgets.VBox([self.role, self.name, self.messages, self.remove])
@@ -62,7 +62,7 @@ class TeamEditor(widgets.VBox):
         self.rows_box = widgets.VBox()
         self.new_role = choice_input(role_options(), "parent", "role")
         self.new_role.description = _("Add a seat for")
-        self.add = button(_("Add to the team"), icon="user-plus", style="primary")
+        self.add = button(_("Add to the team"), style="primary")
         self.add.on_click(lambda _b: self.add_member(self.new_role.value))
         self.intro = widgets.HTML(div("<p>" + esc(_(
             "List who sits on your Action Team for Partnerships. Names are optional and only for "

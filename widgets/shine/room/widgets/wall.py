@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import time
 from collections import Counter
 from typing import Callable
@@ -18,24 +19,29 @@ from typing import Callable
 import ipywidgets as widgets
 
 from shine.i18n import _, get_language, ngettext, page_language
-from shine.store import PostView, Store
-from shine.web.html import esc
+from shine.store import PostView, Store, StoreError
+from shine.web.html import PAGE_CSS, esc
 
 from ..languages import html_in, plain_in, room_languages, text_in
 from ..live import kiosk_url_from_env, repeat, workshop_id_from_env
 from .kiosk import kind_labels
 
+log = logging.getLogger("shine.wall")
 POLL_SECONDS = 0.25
 CHART_SECONDS = 5.0
 TILES = 12
 TOP_CHALLENGES = 5
 CHART_BARS = 8
 
-CSS = """
+CSS = PAGE_CSS + """
 <style>
 .shine-wall, .shine-wall .widget-html-content { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
               color: #111827; font-size: 22px; line-height: 1.35; }
-.shine-wall { width: 100%; }
+.shine-wall { width: 100%; overflow: visible !important; }
+.shine-wall .widget-container, .shine-wall .widget-html, .shine-wall .widget-html-content { overflow: visible !important;
+    min-width: 0; max-width: 100%; }
+.shine-wall .shine-top > div { min-width: 0; max-width: 100%; overflow-wrap: anywhere; }
+.shine-wall svg { max-width: 100%; height: auto; }
 .shine-wall h1 { font-size: 2.2rem; margin: 0.2rem 0; }
 .shine-wall h2 { font-size: 1.6rem; margin: 0.8rem 0 0.4rem; }
 .shine-wall .shine-top { display: flex; gap: 2rem; align-items: flex-start; flex-wrap: wrap;
@@ -56,6 +62,7 @@ CSS = """
 .shine-wall .shine-empty { color: #3e4c59; font-style: italic; }
 .shine-wall img.shine-chart { max-width: 100%; height: auto; }
 .shine-wall .shine-also { font-weight: normal; color: #3e4c59; }
+.shine-wall .shine-problem { background: #fff4e5; border-left: 6px solid #c2410c; padding: 0.4rem 0.8rem; }
 </style>
 """
 
@@ -98,21 +105,52 @@ class Wall(widgets.VBox):
             self.header.value = CSS + "<h1>" + self._say(lambda: _("No workshop is running. Start one with: shine workshop")) + "</h1>"
             self._task = None
             return
-        self.workshop = self.store.room.workshop(self.workshop_id)
+        self.status = widgets.HTML()  # says when the database cannot be read or written; empty otherwise
+        self.children = [self.status, *self.children]
+        self.problem = getattr(self.store, "problem", None)  # damaged or read-only: said for as long as it lasts
+        try:
+            self.workshop = self.store.room.workshop(self.workshop_id)
+        except StoreError as exc:
+            self.status.value = CSS + self._trouble_html(exc)
+            self._task = repeat(poll_seconds, self._retry_opening)
+            return
         if languages is None and not page_language():  # a page opened with ?lang=es asks for one
             self.languages = room_languages(self.workshop.setup, fallback=get_language())
         self.refresh()
         self._task = repeat(poll_seconds, self.refresh)
+
+    def _trouble_html(self, exc: Exception) -> str:
+        """The store's own plain message (busy, damaged, read-only, disk full), announced."""
+        return f'<p class="shine-problem" role="alert">{esc(str(exc))}</p>'
+
+    def _retry_opening(self) -> None:
+        if self.workshop is None:
+            try:
+                self.workshop = self.store.room.workshop(self.workshop_id)
+            except StoreError as exc:
+                self.status.value = CSS + self._trouble_html(exc)
+                return
+            if not page_language():
+                self.languages = room_languages(self.workshop.setup, fallback=self.languages[0])
+        self.refresh()
 
     @property
     def count(self) -> int:
         return len(self.posts)
 
     def refresh(self) -> bool:
-        """One poll: redraw when anything changed; True when it did."""
-        fingerprint = self.store.room.activity(self.workshop_id)
-        if fingerprint != self.fingerprint:
-            self._load(fingerprint)
+        """One poll: redraw when anything changed; True when it did. When the database cannot be
+        read, the wall keeps what it shows, says why above it, and catches up when it can."""
+        try:
+            fingerprint = self.store.room.activity(self.workshop_id)
+            changed = fingerprint != self.fingerprint
+            if changed:
+                self._load(fingerprint)
+        except StoreError as exc:
+            self.status.value = self._trouble_html(exc)
+            return False
+        self.status.value = self._trouble_html(self.problem) if self.problem is not None else ""
+        if changed:
             self._draw()
             self.fingerprint = fingerprint
             self.chart_stale = True
@@ -121,18 +159,21 @@ class Wall(widgets.VBox):
         if not self.posts:
             self.chart.value, self.chart_drawn_at, self.chart_stale = "", None, False
         elif self.chart_drawn_at is None or self.clock() - self.chart_drawn_at >= self.chart_seconds:
-            self.chart.value = self._chart_html()
+            self._panel(self.chart, self._chart_html)
             self.chart_drawn_at, self.chart_stale = self.clock(), False
         return True
 
     def _load(self, fingerprint: tuple) -> None:
+        """New posts only when nothing was voted or hidden since (the posts we hold are still
+        right), else every post afresh. The store's cursor returns every post not shown yet, even
+        one that committed after a post with a higher id (PostgreSQL)."""
         only_new_posts = self.fingerprint is not None and fingerprint[1:] == self.fingerprint[1:]
-        if only_new_posts:  # nothing voted or hidden since: the posts we hold are still right
-            newest = max(self.posts, default=0)
-            for post in self.store.room.posts(self.workshop_id, since_id=newest):
-                self.posts[post.id] = post
-        else:
-            self.posts = {p.id: p for p in self.store.room.posts(self.workshop_id)}
+        cursor = getattr(self, "post_cursor", None) if only_new_posts else None
+        posts, self.post_cursor = self.store.room.new_posts(self.workshop_id, cursor)
+        if cursor is None:
+            self.posts = {}
+        for post in posts:
+            self.posts[post.id] = post
 
     # --- drawing -----------------------------------------------------------------------------------
 
@@ -142,9 +183,20 @@ class Wall(widgets.VBox):
     def _draw(self) -> None:
         posts = self._newest()
         schools = {p.school for p in posts if p.school}
-        self.header.value = CSS + self._header_html(posts, len(schools))
-        self.tiles.value = self._tiles_html(posts[:TILES])
-        self.challenges.value = self._challenges_html(posts)
+        self._panel(self.header, lambda: CSS + self._header_html(posts, len(schools)))
+        self._panel(self.tiles, lambda: self._tiles_html(posts[:TILES]))
+        self._panel(self.challenges, lambda: self._challenges_html(posts))
+
+    def _panel(self, widget: widgets.HTML, draw: Callable[[], str]) -> None:
+        """Draw one part of the wall; a part that fails says so in its place and the rest goes on
+        (no post, name or tag may take the whole wall down)."""
+        try:
+            widget.value = draw()
+        except Exception:
+            log.exception("the wall could not draw a panel")
+            said = self._say(lambda: _("This part of the wall could not be drawn just now; the rest keeps "
+                                       "updating. Every post is saved."))
+            widget.value = (CSS if widget is self.header else "") + f'<p class="shine-empty" role="status">{said}</p>'
 
     def _say(self, make: Callable[[], str]) -> str:
         """Escaped HTML of one of the wall's own texts, in each of its languages."""
@@ -221,7 +273,7 @@ class Wall(widgets.VBox):
 
 def _chart_png(by_tag: list[tuple[str, int]], by_school: list[tuple[str, int]], languages: list[str]) -> bytes:
     """Two horizontal bar charts, labelled with their numbers and hatched (readable in greyscale)."""
-    from matplotlib.figure import Figure
+    from shine.web.charts import Figure  # text drawn as typed, never as maths ("$$ Academy")
 
     def say(make) -> str:
         return plain_in(languages, make)
