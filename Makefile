@@ -2,6 +2,7 @@
 #
 #   make workshop          live session: kiosk, wall, console [PORT=N] [LAN=1] [ROOM_LANG=es|bilingual]
 #   make lab               JupyterLab on the curriculum root
+#   make hub-demo          a JupyterHub on this machine to try (shine hub demo) [PORT=N]
 #   make test              full test suite (installs missing system packages first)
 #   make bench             benchmarks, when there are any
 #   make i18n              refresh the message catalogs after changing strings
@@ -39,10 +40,10 @@ PYTEST_ARGS ?=
 # `shine workshop` options, only when asked for.
 SERVE_ARGS := $(if $(PORT),--port $(PORT)) $(if $(filter 1 yes true,$(LAN)),--lan) $(if $(ROOM_LANG),--lang $(ROOM_LANG))
 
-.PHONY: help workshop lab test bench clean i18n i18n-add upgrade-deps
+.PHONY: help workshop lab hub-demo test bench clean i18n i18n-add upgrade-deps
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# *//'
+	@sed -n '3,12p' Makefile | sed 's/^# *//'
 
 # -c: the lock constrains every package to its pinned version without adding any.
 $(STAMP): pyproject.toml $(LOCK)
@@ -60,7 +61,7 @@ upgrade-deps:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) 'pip-tools>=7.4'
 	CUSTOM_COMPILE_COMMAND='make upgrade-deps' $(VENV)/bin/pip-compile --quiet --upgrade \
-		--extra test --extra postgres --strip-extras --unsafe-package time-to-shine \
+		--extra test --extra postgres --extra hub --strip-extras --unsafe-package time-to-shine \
 		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
 	@$(MAKE) --no-print-directory $(STAMP)
 
@@ -73,6 +74,10 @@ LAB_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=. $(LAB_ARGS)
+
+# It says what is missing (configurable-http-proxy comes from npm).
+hub-demo: $(STAMP)
+	$(VENV)/bin/shine hub demo $(if $(PORT),--port $(PORT))
 
 # install-system-packages is fast when nothing is missing, so it runs every
 # time: a fresh machine (CI always is one) gets Chromium etc. without a

@@ -26,7 +26,7 @@ PYPROJECT = REPO_ROOT / "pyproject.toml"
 ENVIRONMENT_YML = REPO_ROOT / "environment.yml"
 
 # Extras that environment.yml installs alongside the runtime dependencies.
-EXTRAS = ("test", "postgres")
+EXTRAS = ("test", "postgres", "hub")
 
 # conda-forge name -> PyPI name, where they differ beyond PEP 503 normalisation.
 CONDA_ALIASES = {
@@ -47,7 +47,7 @@ def pyproject_requirements(pyproject: dict) -> Specs:
     optional = project.get("optional-dependencies", {})
     lines = list(project.get("dependencies", []))
     for extra in EXTRAS:
-        lines += optional[extra]
+        lines += optional.get(extra, [])
 
     specs: Specs = {}
     for line in lines:

@@ -1,0 +1,614 @@
+"""The programme on a JupyterHub (``deploy/hub/``, ``shine.hub``).
+
+First the settings, the roster and the configuration, checked in this process. Then the whole
+thing with real processes, as on a district server: ``jupyterhub -f deploy/hub/jupyterhub_config.py``
+with configurable-http-proxy (npm) in front, the hub's database and the shine store in a
+throwaway PostgreSQL, two participants of two districts who are real OS users (created here, so
+this needs root, as CI has), each logging in through the hub's login form. One opens module 01
+in Voila through the proxy in Chromium and uses a widget; files and store rows written as a
+participant survive a restart of the hub; the idle culler stops an idle server. Last,
+``shine hub demo`` starts and stops cleanly.
+
+The participants' Python: the project's virtualenv is usually made from a Python under root's
+home (pyenv), which OS users cannot run. Their servers then run on the machine's own Python of
+the same version over the same installed packages (a virtualenv whose folders link to the
+project's), the way a district server runs them from a virtualenv in /opt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+import pytest
+import requests
+from traitlets.config import Config
+
+from conftest import free_port, need_system, system_tool
+from shine import content
+from shine.cli import main as shine_main
+from shine.hub import config as hub_config
+from shine.hub.demo import stop_hub
+from shine.hub.roster import Roster, RosterError, district_group
+from shine.hub.settings import HubSettings, HubSettingsError
+from shine.hub.singleuser import link_modules
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEPLOYED_CONFIG = REPO_ROOT / "deploy" / "hub" / "jupyterhub_config.py"
+STARTUP_S = 90
+SPAWN_S = 150  # two servers starting at once on two busy cores
+
+
+# --------------------------------------------------------------------------
+# Settings, roster, configuration (no processes)
+# --------------------------------------------------------------------------
+
+
+def test_settings_come_from_the_environment_with_a_district_servers_defaults(tmp_path):
+    settings = HubSettings.from_env({"SHINE_DB_URL": "postgresql+psycopg://shine:secret@db/shine"})
+    assert (settings.port, settings.hub_port, settings.proxy_api_port) == (8000, 8081, 8001)
+    assert (settings.auth, settings.spawner, settings.cull_timeout) == ("pam", "local", 3600)
+    assert settings.hub_db == "sqlite:////srv/jupyterhub/jupyterhub.sqlite"
+    assert (settings.curriculum / "modules" / "01-definition.ipynb").is_file()
+    shown = dict(settings.describe())
+    assert "secret" not in " ".join(shown.values()) and "shine:***@db/shine" in shown["shine store"]
+
+
+def test_settings_that_cannot_work_are_all_reported_at_once(tmp_path):
+    with pytest.raises(HubSettingsError) as caught:
+        HubSettings.from_env({"SHINE_HUB_AUTH": "dummy", "SHINE_HUB_PORT": "80000", "SHINE_HUB_SPAWNER": "docker",
+                              "SHINE_CURRICULUM": str(tmp_path)})
+    text = "\n".join(caught.value.problems)
+    assert "Set SHINE_DB_URL" in text
+    assert "SHINE_HUB_AUTH=dummy needs SHINE_HUB_ROSTER" in text  # anyone could log in as any OS user
+    assert "SHINE_HUB_PORT='80000'" in text and "SHINE_HUB_SPAWNER='docker'" in text
+    assert f"SHINE_CURRICULUM={tmp_path}" in text
+    assert len(caught.value.problems) == 5
+    with pytest.raises(HubSettingsError, match="at least 8 characters"):
+        roster = tmp_path / "roster.yaml"
+        roster.write_text("trainers: [maria]\n")
+        HubSettings.from_env({"SHINE_DB_URL": "sqlite://", "SHINE_HUB_AUTH": "shared-password",
+                              "SHINE_HUB_PASSWORD": "short", "SHINE_HUB_ROSTER": str(roster)})
+
+
+def test_the_roster_gives_each_person_their_groups():
+    roster = Roster.from_data({"admins": ["lead"], "trainers": ["maria"], "state": ["sam"],
+                               "districts": {"Groton": ["ana", "maria"], "New London": ["ben"]}})
+    assert roster.users == {"lead", "maria", "sam", "ana", "ben"}
+    assert roster.groups() == {"trainers": ["maria"], "state": ["sam"], "district-groton": ["ana", "maria"],
+                               "district-new-london": ["ben"]}
+    assert district_group("New  London") == "district-new-london"
+    assert Roster.from_data(yaml_round_trip(roster)).groups() == roster.groups()
+
+
+def yaml_round_trip(roster: Roster):
+    import yaml
+
+    return yaml.safe_load(roster.to_yaml())
+
+
+def test_a_roster_with_names_no_os_user_can_have_is_refused():
+    with pytest.raises(RosterError) as caught:
+        Roster.from_data({"trainers": ["Maria López", "root;rm"], "districts": {"Groton": "ana"}, "teachers": []})
+    text = " ".join(caught.value.problems)
+    assert "'Maria López', 'root;rm' cannot be user names" in text
+    assert "Groton must be a list of names" in text
+    assert "Unknown entries teachers" in text
+
+
+def test_the_configuration_sets_up_proxy_spawner_culler_and_groups(tmp_path):
+    roster = tmp_path / "roster.yaml"
+    roster.write_text("admins: [lead]\ndistricts:\n  Groton: [ana]\n  Windsor: [ben]\n")
+    store = tmp_path / "shine.db"
+    settings = HubSettings.from_env({
+        "SHINE_DB_URL": f"sqlite:///{store}", "SHINE_HUB_AUTH": "dummy", "SHINE_HUB_ROSTER": str(roster),
+        "SHINE_HUB_STATE_DIR": str(tmp_path / "state"), "SHINE_HUB_PORT": "9000", "SHINE_HUB_CULL_TIMEOUT": "900",
+        "SHINE_HUB_PYTHON": "/opt/time-to-shine/bin/python"})
+    c = Config()
+    hub_config.configure(c, settings)
+    assert store.is_file()  # the store's schema is made before any participant's kernel opens it
+    assert c.JupyterHub.bind_url == "http://:9000/"
+    assert c.JupyterHub.hub_bind_url.startswith("http://127.0.0.1:")
+    assert c.ConfigurableHTTPProxy.command == ["configurable-http-proxy"]
+    assert c.JupyterHub.spawner_class == "localprocess" and c.JupyterHub.authenticator_class == "dummy"
+    assert c.Authenticator.allowed_users == {"lead", "ana", "ben"} and c.Authenticator.admin_users == {"lead"}
+    assert c.JupyterHub.load_groups == {"district-groton": {"users": ["ana"]}, "district-windsor": {"users": ["ben"]}}
+    assert c.Spawner.cmd == ["/opt/time-to-shine/bin/python", "-m", "shine.hub.singleuser"]
+    assert "--VoilaConfiguration.strip_sources=True" in c.Spawner.args
+    assert "--VoilaConfiguration.show_tracebacks=False" in c.Spawner.args
+    assert c.Spawner.pre_spawn_hook.func is hub_config.prepare_os_user  # never a server as root
+    assert c.Spawner.environment["SHINE_DB_URL"] == f"sqlite:///{store}"
+    assert Path(c.Spawner.environment["SHINE_CURRICULUM"]) == settings.curriculum
+    [culler] = c.JupyterHub.services
+    assert culler["name"] == "idle-culler" and "--timeout=900" in culler["command"]
+    [role] = c.JupyterHub.load_roles
+    assert role["services"] == ["idle-culler"] and "delete:servers" in role["scopes"]
+    assert "admin:users" not in role["scopes"]  # a culled participant keeps their account
+
+
+def test_the_deployed_config_file_is_the_one_shine_hub_config_prints(capsys):
+    assert shine_main(["hub", "config"]) == 0
+    assert capsys.readouterr().out == DEPLOYED_CONFIG.read_text(encoding="utf-8") == hub_config.CONFIG_FILE
+
+
+def test_shine_hub_config_show_checks_the_settings(monkeypatch, tmp_path, capsys):
+    for name in [n for n in os.environ if n.startswith("SHINE_HUB_") or n == "SHINE_DB_URL"]:
+        monkeypatch.delenv(name)
+    assert shine_main(["hub", "config", "--show"]) == 1
+    assert "Set SHINE_DB_URL" in capsys.readouterr().err
+    roster = tmp_path / "roster.yaml"
+    roster.write_text("districts:\n  Groton: [ana]\n")
+    monkeypatch.setenv("SHINE_DB_URL", "postgresql+psycopg://shine:secret@db/shine")
+    monkeypatch.setenv("SHINE_HUB_ROSTER", str(roster))
+    assert shine_main(["hub", "config", "--show"]) == 0
+    out = capsys.readouterr().out
+    assert "postgresql+psycopg://shine:***@db/shine" in out and "secret" not in out
+    assert "district-groton: ana" in out
+
+
+def test_a_person_without_an_os_user_gets_one_and_no_server_runs_as_root():
+    """SHINE_HUB_CREATE_USERS=1, for logins from OAuth or LTI: the hub makes the OS user. And
+    whatever the login, no server runs as root or a system account."""
+    from types import SimpleNamespace
+
+    if os.geteuid() != 0:
+        need_system("root", "making OS users")
+    system_tool("useradd", "the hub makes OS users with it")
+    def spawner(name):
+        return SimpleNamespace(user=SimpleNamespace(name=name))
+
+    with pytest.raises(ValueError, match="cannot be an OS user name"):
+        hub_config.prepare_os_user(spawner("ana@groton.k12.ct.us"), create=True)
+    name = f"new-{uuid.uuid4().hex[:8]}"
+    try:
+        hub_config.prepare_os_user(spawner(name))  # without SHINE_HUB_CREATE_USERS: not made
+        with pytest.raises(KeyError):
+            pwd.getpwnam(name)
+        hub_config.prepare_os_user(spawner(name), create=True)
+        made = pwd.getpwnam(name)
+        assert Path(made.pw_dir).is_dir() and made.pw_uid >= hub_config.MIN_UID
+        hub_config.prepare_os_user(spawner(name), create=True)  # there already: nothing changes
+        assert pwd.getpwnam(name) == made
+    finally:
+        subprocess.run(["userdel", "--remove", name], capture_output=True, timeout=60)
+    for system in ("root", "daemon"):
+        with pytest.raises(ValueError, match="is a system account"):
+            hub_config.prepare_os_user(spawner(system), create=True)
+
+
+def test_a_participants_home_gets_a_link_to_the_modules_never_over_their_own(tmp_path):
+    modules = tmp_path / "curriculum" / "modules"
+    modules.mkdir(parents=True)
+    home = tmp_path / "home"
+    home.mkdir()
+    link = link_modules(home, modules)
+    assert link == home / "modules" and link.is_symlink() and link.resolve() == modules
+    assert link_modules(home, modules) == link  # a second start changes nothing
+    moved = tmp_path / "new" / "modules"
+    moved.mkdir(parents=True)
+    assert link_modules(home, moved).resolve() == moved  # the curriculum moved: the link follows
+    other = tmp_path / "other"
+    (other / "modules").mkdir(parents=True)
+    (other / "modules" / "mine.ipynb").write_text("{}")
+    assert link_modules(other, modules) is None
+    assert (other / "modules" / "mine.ipynb").is_file() and not (other / "modules").is_symlink()
+
+
+# --------------------------------------------------------------------------
+# shine hub demo
+# --------------------------------------------------------------------------
+
+
+def test_the_demo_hub_says_where_to_log_in_and_stops_cleanly_on_ctrl_c(tmp_path):
+    system_tool("configurable-http-proxy", "JupyterHub's proxy, from npm")
+    port = free_port()
+    databases_before = set(Path("/tmp").glob("shine-hub-pg-*"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHINE_", "JUPYTER"))}
+    env.update(SHINE_HOME=str(tmp_path / "home"), TMPDIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    demo = subprocess.Popen([sys.executable, "-m", "shine", "hub", "demo", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(demo.stdout), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while time.monotonic() < deadline and not any("Ctrl-C" in line for line in lines):
+            assert demo.poll() is None, "".join(lines)
+            time.sleep(0.3)
+        said = "".join(lines)
+        assert f"Open http://127.0.0.1:{port}/" in said, said
+        password = re.search(r"password for everyone: (\S+)", said).group(1)
+        [work] = [p for p in tmp_path.iterdir() if p.name.startswith("shine-hub-demo-")]
+
+        session = requests.Session()
+        session.get(f"http://127.0.0.1:{port}/hub/login", timeout=30)
+        answer = session.post(f"http://127.0.0.1:{port}/hub/login", allow_redirects=False, timeout=30,
+                              data={"username": "ana", "password": password, "_xsrf": session.cookies["_xsrf"]})
+        assert answer.status_code == 302
+        wrong = requests.Session()
+        wrong.get(f"http://127.0.0.1:{port}/hub/login", timeout=30)
+        refused = wrong.post(f"http://127.0.0.1:{port}/hub/login", allow_redirects=False, timeout=30,
+                             data={"username": "ana", "password": "guess", "_xsrf": wrong.cookies["_xsrf"]})
+        assert refused.status_code != 302  # one password, and only that one
+        session.get(f"http://127.0.0.1:{port}/hub/spawn", timeout=60)
+        deadline = time.monotonic() + SPAWN_S  # Ana's server starts, as this user, in the demo's folder
+        while time.monotonic() < deadline and not (work / "homes" / "ana" / "modules").is_symlink():
+            time.sleep(0.5)
+        assert (work / "homes" / "ana" / "modules").is_symlink()
+        processes = psutil.Process(demo.pid).children(recursive=True)
+        assert any("shine.hub.singleuser" in " ".join(p.cmdline()) for p in processes)
+    except BaseException:
+        demo.kill()
+        raise
+    demo.send_signal(signal.SIGINT)  # Ctrl-C
+    assert demo.wait(90) == 0, "".join(lines)
+    reader.join(10)
+    gone, alive = psutil.wait_procs([p for p in processes if p.is_running()], timeout=10)
+    assert not alive, alive  # hub, proxy, culler, Ana's server and kernels, PostgreSQL: all stopped
+    assert not work.exists()
+    assert set(Path("/tmp").glob("shine-hub-pg-*")) <= databases_before  # its PostgreSQL is gone too
+
+
+# --------------------------------------------------------------------------
+# A real hub: OS users, PostgreSQL, configurable-http-proxy
+# --------------------------------------------------------------------------
+
+
+def _reachable_by(user: str, python: str) -> bool:
+    probe = subprocess.run(["runuser", "-u", user, "--", python, "-c", "import shine.hub.singleuser, jupyterhub"],
+                           capture_output=True, timeout=120, cwd="/")
+    return probe.returncode == 0
+
+
+def _let_others_through(*paths: Path) -> None:
+    """A checkout under a private folder (root's home, 0700): let other users pass through its
+    parent folders (o+x: through, not list) for the test's duration; the modes come back at exit."""
+    import atexit
+    import stat
+
+    changed = []
+    for path in paths:
+        for folder in reversed(Path(path).resolve().parents):
+            mode = folder.stat().st_mode
+            if not mode & stat.S_IXOTH:
+                os.chmod(folder, mode | stat.S_IXOTH)
+                changed.append((folder, mode))
+    atexit.register(lambda: [os.chmod(folder, stat.S_IMODE(mode)) for folder, mode in reversed(changed)])
+
+
+def participants_python(base: Path, user: str) -> str:
+    """A Python the participants can run, with this project's packages (see the module's doc)."""
+    if _reachable_by(user, sys.executable):
+        return sys.executable
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    system = next((p for p in (f"/usr/bin/{version}", f"/usr/local/bin/{version}") if os.access(p, os.X_OK)), None)
+    if system is None:
+        need_system(f"/usr/bin/{version}", "the participants' servers need a Python other users can run")
+    env = base / "participants-env"
+    site = Path(sys.prefix) / "lib" / version / "site-packages"
+    (env / "bin").mkdir(parents=True)
+    (env / "lib" / version).mkdir(parents=True)
+    (env / "bin" / "python").symlink_to(system)
+    (env / "pyvenv.cfg").write_text(f"home = {Path(system).parent}\ninclude-system-site-packages = false\n")
+    (env / "lib" / version / "site-packages").symlink_to(site)
+    for folder in ("share", "etc"):
+        if (Path(sys.prefix) / folder).is_dir():
+            (env / folder).symlink_to(Path(sys.prefix) / folder)
+    python = str(env / "bin" / "python")
+    if not _reachable_by(user, python) and os.geteuid() == 0:
+        _let_others_through(site, REPO_ROOT / "widgets", REPO_ROOT / "modules")
+    if not _reachable_by(user, python):
+        pytest.fail(f"{user} cannot run {python} over {site}: is the checkout readable by other users?",
+                    pytrace=False)
+    return python
+
+
+@dataclass
+class Hub:
+    base: Path
+    env: dict[str, str]
+    url: str
+    token: str
+    users: dict[str, str]  # role -> OS user name
+    store_url: str
+    store_conninfo: str
+    proc: subprocess.Popen | None = None
+    log: Path | None = None
+    starts: int = 0
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def start(self, **overrides: str) -> None:
+        self.starts += 1
+        self.log = self.base / f"hub-{self.starts}.log"
+        env = dict(self.env, **overrides)
+        with self.log.open("w") as out:
+            self.proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(DEPLOYED_CONFIG)],
+                                         cwd=self.base, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        deadline = time.monotonic() + STARTUP_S
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"the hub stopped:\n{self.log_tail()}"
+            try:
+                if requests.get(self.url + "hub/health", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        pytest.fail(f"the hub did not start in {STARTUP_S} s:\n{self.log_tail()}", pytrace=False)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop_hub(self.proc)
+            self.proc = None
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:] if self.log else ""
+
+    def api(self, method: str, path: str, **kwargs) -> requests.Response:
+        return requests.request(method, f"{self.url}hub/api/{path}", timeout=30,
+                                headers={"Authorization": f"token {self.token}"}, **kwargs)
+
+    def wait_ready(self, name: str, timeout: float = SPAWN_S) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            server = self.api("GET", f"users/{name}").json().get("servers", {}).get("")
+            if server and server.get("ready"):
+                return
+            time.sleep(0.5)
+        pytest.fail(f"{name}'s server was not ready in {timeout} s:\n{self.log_tail()}", pytrace=False)
+
+    def ensure_running(self, name: str) -> None:
+        server = self.api("GET", f"users/{name}").json().get("servers", {}).get("")
+        if not server:
+            started = self.api("POST", f"users/{name}/server")
+            assert started.status_code in (201, 202), started.text
+        self.wait_ready(name)
+
+    def user_token(self, name: str) -> str:
+        if name not in self.tokens:
+            made = self.api("POST", f"users/{name}/tokens", json={"note": "test", "expires_in": 3600})
+            assert made.status_code == 201, made.text
+            self.tokens[name] = made.json()["token"]
+        return self.tokens[name]
+
+    def as_user(self, name: str, method: str, path: str, **kwargs) -> requests.Response:
+        return requests.request(method, f"{self.url}user/{name}/{path}", timeout=60,
+                                headers={"Authorization": f"token {self.user_token(name)}"}, **kwargs)
+
+
+def server_processes(user: str) -> list[psutil.Process]:
+    uid = pwd.getpwnam(user).pw_uid
+    found = []
+    for proc in psutil.process_iter(["uids", "cmdline"]):
+        with_uid = proc.info["uids"]
+        if with_uid and with_uid.real == uid and "shine.hub.singleuser" in " ".join(proc.info["cmdline"] or []):
+            found.append(proc)
+    return found
+
+
+def end_processes_of(user: str) -> None:
+    """Whatever the test's users still run (by process id), before their accounts go."""
+    uid = pwd.getpwnam(user).pw_uid
+    procs = [p for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == uid]
+    for proc in procs:
+        try:
+            proc.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(procs, timeout=10)
+
+
+@pytest.fixture(scope="module")
+def hub(postgres_server):
+    if os.geteuid() != 0:
+        need_system("root", "the hub test creates OS users, one per participant, as a district server has")
+    proxy = system_tool("configurable-http-proxy", "JupyterHub's proxy, from npm")
+    system_tool("useradd", "the hub test creates OS users")
+    import psycopg
+
+    tag = uuid.uuid4().hex[:6]
+    base = Path(tempfile.mkdtemp(prefix="shine-hub-test-", dir="/tmp"))
+    base.chmod(0o755)  # the participants' homes are in here
+    users = {"groton": f"ana-{tag}", "windsor": f"ben-{tag}"}
+    created: list[str] = []
+    databases = [f"hub_{tag}", f"shine_{tag}"]
+    hub = None
+    try:
+        with psycopg.connect(postgres_server.conninfo(), autocommit=True) as conn:
+            for db in databases:
+                conn.execute(f'CREATE DATABASE "{db}"')
+        (base / "home").mkdir()
+        (base / "home").chmod(0o755)
+        for name in users.values():
+            subprocess.run(["useradd", "--create-home", "--home-dir", str(base / "home" / name), "--shell",
+                            "/bin/bash", "--user-group", name], check=True, capture_output=True, timeout=60)
+            created.append(name)
+        python = participants_python(base, users["groton"])
+        roster = base / "roster.yaml"
+        roster.write_text(Roster(districts={"Groton": [users["groton"]], "Windsor": [users["windsor"]]}).to_yaml())
+        token = uuid.uuid4().hex
+        config_dir = base / "config.d"
+        config_dir.mkdir()
+        # What a district adds in its own config folder: here, a service the test acts through.
+        (config_dir / "50-test-admin.py").write_text(
+            f'c.JupyterHub.services.append({{"name": "test-admin", "api_token": "{token}"}})\n'
+            'c.JupyterHub.load_roles.append({"name": "test-admin", "services": ["test-admin"], "scopes": '
+            '["admin:users", "admin:servers", "tokens", "list:groups", "read:groups", "list:services", '
+            '"read:services"]})\n')
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SHINE_", "JUPYTER"))}
+        env.update(SHINE_DB_URL=postgres_server.url(databases[1]), SHINE_HUB_DB_URL=postgres_server.url(databases[0]),
+                   SHINE_HUB_AUTH="dummy", SHINE_HUB_ROSTER=str(roster), SHINE_HUB_IP="127.0.0.1",
+                   SHINE_HUB_PORT=str(port), SHINE_HUB_API_PORT=str(free_port()),
+                   SHINE_HUB_PROXY_API_PORT=str(free_port()), SHINE_HUB_STATE_DIR=str(base / "state"),
+                   SHINE_HUB_CONFIG_DIR=str(config_dir), SHINE_HUB_PYTHON=python, SHINE_HUB_PROXY=proxy)
+        hub = Hub(base=base, env=env, url=f"http://127.0.0.1:{port}/", token=token, users=users,
+                  store_url=env["SHINE_DB_URL"], store_conninfo=postgres_server.conninfo(databases[1]))
+        hub.start()
+        yield hub
+    finally:
+        if hub is not None:
+            hub.stop()
+        for name in created:
+            end_processes_of(name)
+            subprocess.run(["userdel", "--remove", name], capture_output=True, timeout=60)
+        shutil.rmtree(base, ignore_errors=True)
+        with psycopg.connect(postgres_server.conninfo(), autocommit=True) as conn:
+            for db in databases:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+def log_in_by_form(url: str, name: str) -> requests.Session:
+    """What a browser does with the hub's login page: its _xsrf cookie, then the form."""
+    session = requests.Session()
+    assert session.get(url + "hub/login", timeout=30).status_code == 200
+    answer = session.post(url + "hub/login", data={"username": name, "password": "any", "_xsrf":
+                                                   session.cookies["_xsrf"]}, allow_redirects=False, timeout=30)
+    assert answer.status_code == 302, answer.text[:500]
+    session.get(url + "hub/spawn", timeout=60)  # where the login sends them: their server starts
+    return session
+
+
+def test_two_participants_log_in_and_one_uses_module_01_in_voila(hub, page, artifacts_dir):
+    ana, ben = hub.users["groton"], hub.users["windsor"]
+    listed = hub.api("GET", "groups")
+    assert listed.status_code == 200, listed.text
+    groups = {g["name"]: g["users"] for g in listed.json()}
+    assert groups["district-groton"] == [ana] and groups["district-windsor"] == [ben]
+    services = {s["name"] for s in hub.api("GET", "services").json().values()}
+    assert {"idle-culler", "test-admin"} <= services  # the config folder adds to the services, keeps ours
+
+    ben_session = log_in_by_form(hub.url, ben)  # Ben through the form over HTTP; his server starts
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto(hub.url + "hub/login")  # Ana in Chromium
+    page.fill("#username_input", ana)
+    page.fill("#password_input", "any")
+    page.click("#login_submit")
+    hub.wait_ready(ana)
+    hub.wait_ready(ben)
+    for name in (ana, ben):  # each server runs as its participant's own OS user
+        assert server_processes(name), f"no server of {name} runs as {name}"
+
+    module = f"{hub.url}user/{ana}/voila/render/modules/01-definition.ipynb"
+    page.goto(module)
+    page.wait_for_selector(".shine-scenario-sort", timeout=90_000)
+    body = page.inner_text("body")
+    assert "from shine" not in body and "Traceback" not in body  # no code shown
+    first = content.load().scenarios.scenarios[0]
+    principle = content.get("principle", first.principle)
+    sort = page.locator(".shine-scenario-sort")
+    sort.locator("select").select_option(label=f"{principle.number}. {principle.short}")
+    sort.get_by_role("button", name="Shows it" if first.verdict == "shows" else "Breaks it").click()
+    sort.get_by_role("button", name="Check my answer").click()
+    sort.get_by_text("Well spotted!").wait_for(timeout=30_000)
+    page.screenshot(path=str(artifacts_dir / "hub-module-01.png"))
+
+    own = ben_session.get(f"{hub.url}user/{ben}/lab", timeout=60)
+    assert own.status_code == 200 and own.url == f"{hub.url}user/{ben}/lab"  # Ben reaches his own Lab...
+    other = ben_session.get(module, timeout=30, allow_redirects=False)
+    assert other.status_code in (302, 403) and "Well spotted" not in other.text  # ...and not Ana's
+
+
+async def _run_in_kernel(url: str, token: str, code: str) -> str:
+    """Run ``code`` in a new kernel of the participant's server (Jupyter's websocket protocol)."""
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    headers = {"Authorization": f"token {token}"}
+    kernel = requests.post(url + "api/kernels", headers=headers, json={"name": "python3"}, timeout=60).json()["id"]
+    try:
+        ws_url = url.replace("http://", "ws://") + f"api/kernels/{kernel}/channels"
+        ws = await websocket_connect(HTTPRequest(ws_url, headers=headers, connect_timeout=30))
+        msg_id = uuid.uuid4().hex
+        ws.write_message(json.dumps({
+            "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test",
+                       "session": uuid.uuid4().hex, "date": "", "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+            "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                        "allow_stdin": False, "stop_on_error": True}}))
+        output, deadline = [], time.monotonic() + 120
+        while time.monotonic() < deadline:
+            msg = json.loads(await asyncio.wait_for(ws.read_message(), timeout=120))
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream":
+                output.append(msg["content"]["text"])
+            elif msg["msg_type"] == "error":
+                output.append("\n".join(msg["content"]["traceback"]))
+            elif msg["msg_type"] == "execute_reply":
+                break
+        ws.close()
+        return "".join(output)
+    finally:
+        requests.delete(url + f"api/kernels/{kernel}", headers=headers, timeout=60)
+
+
+def test_a_participants_files_and_store_rows_are_their_own(hub):
+    ana = hub.users["groton"]
+    hub.ensure_running(ana)  # (running already, after the test above)
+    saved = hub.as_user(ana, "PUT", "api/contents/our-notes.txt",
+                        json={"type": "file", "format": "text", "content": "Family night: 12 March"})
+    assert saved.status_code in (200, 201), saved.text
+    notes = hub.base / "home" / ana / "our-notes.txt"
+    assert notes.read_text() == "Family night: 12 March"
+    assert notes.stat().st_uid == pwd.getpwnam(ana).pw_uid  # written by Ana's own server, as Ana
+
+    code = ("import os, getpass\n"
+            "from shine.store import Store\n"
+            "with Store() as store:\n"
+            "    store.teams.ensure('Groton', 'Fitch High School')\n"
+            "    print(getpass.getuser(), store.describe())\n")
+    with ThreadPoolExecutor(1) as thread:  # its own event loop: Playwright's runs in this thread
+        said = thread.submit(asyncio.run, _run_in_kernel(f"{hub.url}user/{ana}/", hub.user_token(ana), code)
+                             ).result(timeout=240)
+    assert said.startswith(ana) and "postgresql" in said, said  # SHINE_DB_URL reached Ana's kernel
+    assert ("Groton", "Fitch High School") in store_teams(hub)
+
+
+def store_teams(hub: Hub) -> set[tuple[str, str]]:
+    import psycopg
+
+    with psycopg.connect(hub.store_conninfo) as conn:
+        return {tuple(row) for row in conn.execute("SELECT district, school FROM teams")}
+
+
+def test_the_hub_restarts_keeping_everything_and_the_culler_stops_an_idle_server(hub):
+    ana = hub.users["groton"]
+    token = hub.user_token(ana)
+    hub.stop()  # as on a server: every participant's server stops with the hub
+    assert not server_processes(ana) and not server_processes(hub.users["windsor"])
+
+    hub.start(SHINE_HUB_CULL_TIMEOUT="20", SHINE_HUB_CULL_EVERY="3")
+    assert ("Groton", "Fitch High School") in store_teams(hub)  # the store kept its rows
+    hub.ensure_running(ana)
+    # Ana's token was in the hub's database: it still works, and her file is still there.
+    read = requests.get(f"{hub.url}user/{ana}/api/contents/our-notes.txt", timeout=60,
+                        headers={"Authorization": f"token {token}"})
+    assert read.status_code == 200 and read.json()["content"] == "Family night: 12 March"
+
+    deadline = time.monotonic() + 120  # nobody uses it now: the culler stops it after 20 s
+    while time.monotonic() < deadline:
+        if not hub.api("GET", f"users/{ana}").json().get("servers"):
+            break
+        time.sleep(1)
+    else:
+        pytest.fail(f"the idle culler did not stop {ana}'s server:\n{hub.log_tail()}", pytrace=False)
+    assert re.search(rf"Culling server {re.escape(ana)}\b", hub.log_tail()), hub.log_tail()
+    psutil.wait_procs(server_processes(ana), timeout=30)
+    assert not server_processes(ana)
+    assert hub.api("GET", f"users/{ana}").status_code == 200  # culled, not deleted
