@@ -471,3 +471,38 @@ def english_phrases() -> list[str]:
                 if len(part.split()) >= 3 and part not in kept:
                     found.add(part)
     return sorted(found, key=len, reverse=True)
+
+
+# --------------------------------------------------------------------------
+# Accessibility: axe-core (WCAG 2.1 A/AA, no rule disabled)
+# --------------------------------------------------------------------------
+
+A11Y_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+A11Y_SIZES = {"phone": (360, 740), "laptop": (1280, 800)}
+
+
+def axe_audit(page, where: str, artifacts_dir: Path) -> None:
+    """axe-core on the page as it is now, at a phone's size and at a laptop's; the findings and a
+    screenshot of each go to test-artifacts/a11y/. Fails on any violation, of any impact."""
+    import json
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    folder = artifacts_dir / "a11y"
+    folder.mkdir(exist_ok=True)
+    before = page.viewport_size
+    found = {}
+    for size, (width, height) in A11Y_SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(150)  # the layout settles at the new width
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": A11Y_TAGS}})
+        broken = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+                   "nodes": [n["target"] for n in v["nodes"]][:5]} for v in results.response["violations"]]
+        name = where.replace("/", "-")
+        page.screenshot(path=str(folder / f"{name}-{size}.png"), full_page=True)
+        (folder / f"{name}-{size}.json").write_text(json.dumps(broken, indent=1), encoding="utf-8")
+        if broken:
+            found[size] = broken
+    if before:
+        page.set_viewport_size(before)
+    assert not found, f"{where}: {json.dumps(found, indent=1)}"

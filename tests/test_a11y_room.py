@@ -4,16 +4,14 @@ tracker; at 360x740 and 1280x800; in English and in Spanish. No rule is disabled
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 
 import pytest
 
+from conftest import A11Y_SIZES as SIZES
+from conftest import axe_audit
 from test_workshop_e2e import PAGE_TIMEOUT_MS, free_port, start_workshop
-
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-SIZES = {"phone": (360, 740), "laptop": (1280, 800)}
 
 
 @pytest.fixture(scope="module")
@@ -46,24 +44,7 @@ def new_page(chromium_browser):
 
 
 def audit(page, where: str, artifacts_dir) -> None:
-    """axe-core on the page as it is now, at the phone's size and then at the laptop's."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    folder = artifacts_dir / "a11y"
-    folder.mkdir(exist_ok=True)
-    found = {}
-    for size, (width, height) in SIZES.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(150)  # the layout settles at the new width
-        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
-        broken = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-                   "nodes": [n["target"] for n in v["nodes"]][:5]} for v in results.response["violations"]]
-        page.screenshot(path=str(folder / f"{where}-{size}.png"), full_page=True)
-        (folder / f"{where}-{size}.json").write_text(json.dumps(broken, indent=1), encoding="utf-8")
-        if broken:
-            found[size] = broken
-    page.set_viewport_size({"width": SIZES["phone"][0], "height": SIZES["phone"][1]})
-    assert not found, f"{where}: {json.dumps(found, indent=1)}"
+    axe_audit(page, where, artifacts_dir)
 
 
 def kiosk_button(page, name: str):

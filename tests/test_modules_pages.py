@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import english_phrases, voila_server, words
+from conftest import axe_audit, english_phrases, voila_server, words
 
 from shine import content
 from shine.web.paths import modules_dir
@@ -164,7 +164,21 @@ def test_page_in_chromium_draws_every_widget_and_responds(server, page, artifact
     assert_clean(page, page_name)
     ACTIONS[page_name](page)
     assert_clean(page, page_name)
+    axe_audit(page, "module-" + page_name.removesuffix(".ipynb"), artifacts_dir)  # after its main interaction
     screenshot(page, artifacts_dir, re.sub(r"\W+", "-", page_name.removesuffix(".ipynb")))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_name", ["00-welcome.ipynb", "06-plays-to-plan.ipynb"])
+def test_the_pages_without_an_interaction_here_pass_axe(server, page, artifacts_dir, page_name):
+    """The welcome has nothing to do but read; module 6's builder is used in test_plan_voila."""
+    page.goto(server + "/")
+    page.goto(f"{server}/voila/render/{page_name}")
+    page.wait_for_selector(".shine-module-header", timeout=90_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('.jp-OutputArea-output .jupyter-widgets').length >= {len(code_cells(page_name))}",
+        timeout=60_000)
+    axe_audit(page, "module-" + page_name.removesuffix(".ipynb"), artifacts_dir)
 
 
 # --- the seed material every participant now sees (curriculum, second edition) ---------------------
@@ -270,5 +284,6 @@ def test_a_spanish_page_shows_no_english(server, page, artifacts_dir, phrases, p
     text = words(page.inner_text("body"))
     left = [p for p in phrases if p in text]
     assert not left, f"{page_name} still shows English: {left[:15]}"
-    assert page.locator("html").get_attribute("lang") in (None, "es", "en")
+    assert page.locator("html").get_attribute("lang") == "es"  # a screen reader reads it in Spanish
+    axe_audit(page, "module-" + page_name.removesuffix(".ipynb"), artifacts_dir)
     screenshot(page, artifacts_dir, "es-" + re.sub(r"\W+", "-", page_name.removesuffix(".ipynb").removeprefix("es/")))

@@ -12,6 +12,14 @@ from typing import Iterable
 PAGE_CSS = """
 <style>
 :focus-visible { outline: 3px solid #b45309 !important; outline-offset: 2px; }
+/* Button colours with white text at 4.5:1 or better in every state (JupyterLab's are not all). */
+.jupyter-button.mod-primary, .jupyter-button.mod-primary:hover, .jupyter-button.mod-primary:active { background: #0d47a1; color: #fff; }
+.jupyter-button.mod-success, .jupyter-button.mod-success:hover, .jupyter-button.mod-success:active { background: #1b5e20; color: #fff; }
+.jupyter-button.mod-info, .jupyter-button.mod-info:hover, .jupyter-button.mod-info:active { background: #01579b; color: #fff; }
+.jupyter-button.mod-warning, .jupyter-button.mod-warning:hover, .jupyter-button.mod-warning:active { background: #7c3d00; color: #fff; }
+.jupyter-button.mod-danger, .jupyter-button.mod-danger:hover, .jupyter-button.mod-danger:active { background: #b71c1c; color: #fff; }
+/* Links are told apart from text by more than colour (WCAG 1.4.1), and dark enough to read. */
+.jp-RenderedHTMLCommon a, .jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited, .widget-html-content a { text-decoration: underline !important; color: #0b4f8a !important; }
 .lm-TabBar-tab, .lm-TabBar-tabLabel, .jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab { color: #1f2933 !important; }
 .jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab.lm-mod-current { font-weight: 700; }
 </style>
@@ -28,7 +36,8 @@ STYLE = PAGE_CSS + """
                     margin: 0.6rem 0; border-radius: 4px; }
 .shine .shine-quote { font-size: 1.15rem; font-style: italic; }
 .shine .shine-note { border-left-color: #f08c00; background: #fff8eb; }
-.shine table { border-collapse: collapse; }
+.shine table { border-collapse: collapse; max-width: 100%; }
+.shine td, .shine th { overflow-wrap: anywhere; }
 .shine td, .shine th { padding: 0.3rem 0.7rem; border-bottom: 1px solid #d9e2ec; text-align: left;
                        vertical-align: top; }
 </style>

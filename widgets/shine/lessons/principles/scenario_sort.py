@@ -85,7 +85,8 @@ class ScenarioSort(widgets.VBox):
         self.situation = widgets.HTML()
         self.principle = widgets.Dropdown(
             options=[(_("Choose a principle ..."), "")] + [(_principle_label(p), p.id) for p in self.principles],
-            value="", layout=widgets.Layout(width="32rem", max_width="100%"))
+            value="", description=_("Principle"), style={"description_width": "initial"},
+            layout=widgets.Layout(width="32rem", max_width="100%"))
         self.verdict = widgets.ToggleButtons(
             options=[(_("Shows it"), "shows"), (_("Breaks it"), "breaks")], value=None,
             style={"button_width": "9rem"})
