@@ -133,6 +133,23 @@ def test_the_plan_exercise_speaks_the_sessions_language_when_the_plan_records_no
     assert "Muy bien" in capsys.readouterr().out
 
 
+def test_a_plan_written_in_spanish_is_graded_with_spanish_feedback(tmp_path, capsys):
+    """The plan exercise's builder notes the team's language beside the plan; grading reads it."""
+    import json
+
+    from shine.plan.model import load_plan_file
+
+    data = json.loads(ex.SAMPLE_PLAN.read_text(encoding="utf-8"))
+    data["language"] = "es"  # as PlanExercise.write_answer writes it on a Spanish page
+    (tmp_path / ex.PLAN_FILE).write_text(json.dumps(data), encoding="utf-8")
+    assert load_plan_file(tmp_path / ex.PLAN_FILE).school  # the note is not part of the plan
+    answers = ex.load_answers("our-action-plan", folder=tmp_path, quiet=True)
+    assert answers.language == "es" and answers.plan is not None
+    rule = ex.assignment("our-action-plan").plan_rules[0]
+    assert ex.check_rule(answers, rule) == 1  # this test's own session is English
+    assert "Muy bien" in capsys.readouterr().out
+
+
 def _graded_notebook():
     """An autograded answer cell left as released, as nbgrader's GetGrades hands it on."""
     cell = nbformat.v4.new_code_cell("answers = load_answers()")
@@ -281,3 +298,19 @@ def test_the_feedback_templates_are_found():
 
     assert (feedback.TEMPLATES / feedback.TEMPLATE_NAME / "index.html.j2").is_file()
     assert Path(feedback.nbgrader_templates(), "feedback", "index.html.j2").is_file()
+
+
+def test_the_plan_exercise_notes_the_pages_language_beside_the_plan(tmp_path):
+    import json
+
+    from shine.plan.widgets.exercise import PlanExercise
+    from shine.store import Store
+
+    with Store(f"sqlite:///{tmp_path / 'shine.db'}") as store, language("es"):
+        builder = PlanExercise(store=store, school_year="2026-2027", autosave_delay=0, folder=tmp_path)
+        builder.district.value, builder.school.value = "Groton", "Cutler Middle School"
+        builder.open_button.click()
+        builder.write_answer()
+    saved = json.loads((tmp_path / ex.PLAN_FILE).read_text(encoding="utf-8"))
+    assert saved["language"] == "es" and saved["school"] == "Cutler Middle School"
+    assert ex.load_answers("our-action-plan", folder=tmp_path, quiet=True).language == "es"

@@ -40,6 +40,7 @@ from shine.i18n import _, get_language
 FORMAT = "shine-plan"
 FORMAT_VERSION = 1
 PLAN_FILE = "plan.json"  # the plan exercise's builder saves here, beside the notebook, for grading
+PLAN_FILE_LANGUAGE = "language"  # ...noting the team's language, so its feedback comes in it
 SHORT_CHARS = 200   # names, people, grades: one line (the store's limit for school names too)
 LONG_CHARS = 2000   # goals, tasks, evaluations: a paragraph
 LEVELS = ("elementary", "middle", "high", "k-8", "k-12", "other")
@@ -380,8 +381,10 @@ def plan_from_data(data: Any) -> Plan:
         raise PlanError(explain(exc)) from None
 
 
-def plan_from_json(text: str | bytes) -> Plan:
-    """A plan from the JSON the builder saves; :class:`PlanError` explains what is wrong."""
+def plan_from_json(text: str | bytes, *, notes: tuple[str, ...] = ()) -> Plan:
+    """A plan from the JSON the builder saves; :class:`PlanError` explains what is wrong.
+    ``notes``: top-level keys a file may carry beside the plan (the plan exercise's file notes the
+    team's language), left out of the plan."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -392,6 +395,8 @@ def plan_from_json(text: str | bytes) -> Plan:
     except json.JSONDecodeError as exc:
         raise PlanError([_("The file is not valid JSON (line {line}, column {col}): {why}.").format(
             line=exc.lineno, col=exc.colno, why=exc.msg)]) from None
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k not in notes}
     return plan_from_data(data)
 
 
@@ -400,7 +405,7 @@ def load_plan_file(path: str | Path) -> Plan:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise PlanError([_("Cannot read {path}: {why}").format(path=path, why=exc.strerror or exc)]) from None
-    return plan_from_json(raw)
+    return plan_from_json(raw, notes=(PLAN_FILE_LANGUAGE,))
 
 
 # --- plans in the store --------------------------------------------------------------------------

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
-from ..model import PLAN_FILE
+from shine.i18n import get_language
+
+from ..model import PLAN_FILE, PLAN_FILE_LANGUAGE
 from .builder import PlanBuilder
 
 
@@ -28,7 +31,8 @@ class PlanExercise(PlanBuilder):
         """Atomically, so a kernel stopped mid-write never leaves half a plan."""
         path = self.answer_folder / PLAN_FILE
         fd, tmp = tempfile.mkstemp(dir=self.answer_folder, prefix=".plan-", suffix=".json")
+        data = {**self.plan.to_data(), PLAN_FILE_LANGUAGE: get_language()}  # feedback in the team's language
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(self.plan.to_json())
+            json.dump(data, fh, ensure_ascii=False, indent=1)
         os.replace(tmp, path)
         return path
