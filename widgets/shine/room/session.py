@@ -205,6 +205,7 @@ def run_workshop(*, name: str | None = None, held_on: date | None = None, new: b
     the new server is up. Stopping never depends on the terminal: with the output piped through a
     program that has gone (``make workshop | tee log`` and Ctrl-C), the server still stops."""
     from shine.store import Store, StoreError, new_facilitator_key
+    from shine.store.db import CHECKED_ENV
     from shine.web.keys import KeyLock
 
     if not port_is_free(port, lan):
@@ -215,6 +216,7 @@ def run_workshop(*, name: str | None = None, held_on: date | None = None, new: b
         with Store() as store:
             if store.problem is not None:  # damaged or read-only: a session could save nothing
                 raise store.problem
+            checked_file = store.path
             workshop, resumed = open_workshop(store, name=name, held_on=held_on, new=new, code=code,
                                               languages=languages)
             posts = store.room.count_posts(workshop.id)
@@ -233,6 +235,8 @@ def run_workshop(*, name: str | None = None, held_on: date | None = None, new: b
     # The pages start in the workshop's first language; a kiosk switches on its own page.
     # The room is not shown the list of dashboards and files: each page is opened by its address.
     env = {WORKSHOP_ENV: str(workshop.id), "SHINE_LANG": chosen[0], HIDE_LISTINGS_ENV: "1"}
+    if checked_file is not None:  # checked just now: the pages' kernels need not read it all again
+        env[CHECKED_ENV] = str(checked_file)
     # The kiosk address is known only once Voila says where it listens; the wall shows it as a
     # QR code, so it is worked out from the port and passed in before starting.
     host = lan_address() if lan else "127.0.0.1"
