@@ -41,7 +41,8 @@ PROVISIONER_NAME = "shine-fork"
 # kernel only needs later (charts, pandas) are imported by that kernel as usual.
 PRELOAD = ["ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipywidgets",
            "shine.i18n", "shine.store", "shine.room.widgets.kiosk",
-           "websockets.sync.client"]  # a preheated kiosk waits for its page's ?lang= with it
+           "websockets.sync.client",  # a preheated kiosk waits for its page's ?lang= with it
+           "shine.room.frozen"]  # last: what was imported stays shared with every kernel
 FORKSERVER_MARK = "multiprocessing.forkserver"
 
 _context_lock = threading.Lock()
