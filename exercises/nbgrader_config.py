@@ -8,13 +8,19 @@ Chosen for participants who answer through widgets, not code:
   to fill in; what the release says in place of a solution is in English and Spanish (one release
   serves both: the activity switches language in place);
 - feedback pages in each participant's language: the language they answered in, with nbgrader's
-  labels translated (shine.course.feedback: a template of ours and a preprocessor).
+  labels translated (shine.course.feedback: a template of ours and a preprocessor);
+- the grading checks inside nbgrader (shine.course.checks), so `shine course grade`, `nbgrader
+  autograde` and the formgrader's Autograde button all apply them: the released cells are run with
+  the participant's answers (answers.json, the plan file, the written reflections), in a scratch
+  folder holding only those, in a sandbox where the machine has bubblewrap; a bad time stamp or a
+  near-miss notebook name is tidied first; every finding goes to grading-history.jsonl.
 Paths come from the environment so one laptop can keep several courses apart.
 """
 
 import os
 from pathlib import Path
 
+from shine.course.checks import configure as grading_checks
 from shine.course.feedback import configure as feedback_in_participants_language
 from shine.course.sources import CODE_STUB, TEXT_STUB
 
@@ -40,3 +46,4 @@ c.ClearSolutions.text_stub = TEXT_STUB
 c.ClearSolutions.enforce_metadata = True
 
 feedback_in_participants_language(c)
+grading_checks(c)

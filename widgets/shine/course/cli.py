@@ -40,16 +40,36 @@ def _release(args) -> int:
 
 
 def _collect(args) -> int:
-    people = _course(args).collect(args.assignment, args.source)
-    print(_("Collected {n} submission(s) of {aid}.").format(n=len(people), aid=args.assignment))
+    from .flags import Flag
+
+    result = _course(args).collect(args.assignment, args.source, add_to_roster=args.add_to_roster)
+    print(_("Collected {n} submission(s) of {aid}.").format(n=len(result.collected), aid=args.assignment))
+    for name, why in result.refused.items():
+        print("  " + _("Not collected: the folder {name!r} is not a participant id ({why}). Rename it and collect "
+                       "again.").format(name=name, why=why))
+    if result.not_on_roster:
+        print("  " + _("Not on the roster (collected, not added): {ids}. To add them: shine course collect {aid} "
+                       "--add-to-roster").format(ids=", ".join(result.not_on_roster), aid=args.assignment))
+    if result.added:
+        print("  " + _("Added to the roster: {ids}").format(ids=", ".join(result.added)))
+    for pid, found in result.findings.items():
+        for f in found:
+            print(f"  {pid}: {Flag(f['code'], f.get('detail', '')).message}")
     return 0
 
 
 def _grade(args) -> int:
-    def progress(i: int, n: int, pid: str) -> None:
-        print(_("[{i}/{n}] grading {pid} ...").format(i=i, n=n, pid=pid), file=sys.stderr, flush=True)
+    from .flags import sandbox_warning
+    from .sandbox import sandbox_problem
 
-    report = _course(args).grade(args.assignment, progress=progress)
+    if sandbox_problem():
+        print(sandbox_warning(sandbox_problem()), file=sys.stderr, flush=True)
+
+    def progress(i: int, n: int, pid: str) -> None:
+        print(_("[{i}/{n}] graded {pid}").format(i=i, n=n, pid=pid), file=sys.stderr, flush=True)
+
+    with quiet_libraries():
+        report = _course(args).grade(args.assignment, progress=progress, workers=args.workers)
     print(report.text())
     flagged = sum(1 for r in report.results if r.needs_trainer)
     print(_("{n} participant(s) need your attention.").format(n=flagged) if flagged
@@ -57,17 +77,60 @@ def _grade(args) -> int:
     return 0
 
 
+def quiet_libraries():
+    """Library warnings (SQLAlchemy, Jupyter, nbgrader's own log) stay out of the trainer's terminal."""
+    import contextlib
+    import logging
+    import warnings
+
+    @contextlib.contextmanager
+    def quiet():
+        loggers = [logging.getLogger(name) for name in ("traitlets", "NbGraderAPI", "nbgrader", "sqlalchemy")]
+        levels = [lg.level for lg in loggers]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for lg in loggers:
+                lg.setLevel(logging.CRITICAL)
+            try:
+                yield
+            finally:
+                for lg, level in zip(loggers, levels):
+                    lg.setLevel(level)
+
+    return quiet()
+
+
 def _feedback(args) -> int:
-    result = _course(args).feedback(args.assignment)
+    with quiet_libraries():
+        result = _course(args).feedback(args.assignment)
     print(_("Feedback written for {n} participant(s); {r} returned through the exchange.").format(
         n=len(result.files), r=len(result.released)))
     if result.bundle:
         print(_("Hand back the others' feedback from {path}").format(path=result.bundle))
+    if result.without:
+        print(_("No feedback for {n} participant(s):").format(n=len(result.without)))
+        for pid, why in result.without.items():
+            print(f"  {pid}: {why}")
     return 0
 
 
 def _report(args) -> int:
-    csv_path, png_path = _course(args).report(args.assignment, args.out)
+    course = _course(args)
+    for seen in args.seen or []:
+        pid, _sep, code = seen.partition(":")
+        n = course.mark_seen(args.assignment, pid, code or None)
+        print(_("Marked {n} flag(s) of {pid} as seen.").format(n=n, pid=pid))
+    with quiet_libraries():
+        csv_path, png_path = course.report(args.assignment, args.out)
+    flags = course.unresolved(args.assignment)
+    if flags:
+        from .flags import Flag
+
+        print(_("Flags not yet marked seen (mark one with --seen PARTICIPANT:CODE, or all of a participant's "
+                "with --seen PARTICIPANT):"))
+        for pid, found in sorted(flags.items()):
+            for e in found:
+                print(f"  {pid}  [{e['code']}]  {Flag(e['code'], e.get('detail', '')).message}")
     print(_("Scores: {csv}\nChart: {png}").format(csv=csv_path, png=png_path))
     return 0
 
@@ -105,9 +168,14 @@ def add_course_commands(sub) -> None:
     author.add_argument("--dest", help=_("folder to write to (default: exercises/source)"))
     author.set_defaults(func=_author)
     step("release", _release, _("prepare the participants' version and release it"))
-    step("collect", _collect, _("collect submissions from the exchange, or from a folder or zip")).add_argument(
-        "--from", dest="source", help=_("a folder or zip of submissions gathered at a workshop"))
-    step("grade", _grade, _("grade every submission and list anything that needs you"))
+    collect = step("collect", _collect, _("collect submissions from the exchange, or from a folder or zip"))
+    collect.add_argument("--from", dest="source", help=_("a folder or zip of submissions gathered at a workshop"))
+    collect.add_argument("--add-to-roster", action="store_true",
+                         help=_("add participants who are not on the roster yet (otherwise they are only listed)"))
+    step("grade", _grade, _("grade every submission and list anything that needs you")).add_argument(
+        "--workers", type=int, help=_("how many submissions to grade at once (default: one per core)"))
     step("feedback", _feedback, _("write feedback and return it"))
-    step("report", _report, _("scores as CSV and a chart of how the room did on each item")).add_argument(
-        "--out", help=_("folder for the CSV and the chart"))
+    report = step("report", _report, _("scores as CSV and a chart of how the room did on each item; flags not yet seen"))
+    report.add_argument("--out", help=_("folder for the CSV and the chart"))
+    report.add_argument("--seen", action="append", metavar="PARTICIPANT[:CODE]",
+                        help=_("mark a participant's flag (or all their flags) as seen"))

@@ -214,9 +214,14 @@ def load_answers(assignment_id: str | None = None, *, folder: Path | str | None 
 
 
 def _read_values(raw: dict, assignment_id: str | None, say) -> Answers:
+    """Each item on its own: a bad field costs that item (or that one choice), never the file."""
     found_id = raw.get("assignment")
-    assignment_id = assignment_id or found_id
     answers = Answers(assignment_id or "")
+    if found_id is not None and not isinstance(found_id, str):
+        answers.problems.append(_("The answer file's exercise name is not valid; it was ignored."))
+        found_id = None
+    assignment_id = assignment_id or found_id
+    answers.assignment_id = assignment_id or ""
     if found_id and assignment_id and found_id != assignment_id:
         answers.problems.append(_("The answer file belongs to another exercise ({other}).").format(other=found_id))
         answers.status = "corrupt"
@@ -224,19 +229,24 @@ def _read_values(raw: dict, assignment_id: str | None, say) -> Answers:
         return answers
     try:
         items = {item.id: item for item in assignment(assignment_id).items}
-    except KeyError:
+    except (KeyError, TypeError):
         answers.status = "corrupt"
         answers.problems.append(_("The answer file names an unknown exercise {id!r}.").format(id=assignment_id))
         say(answers.problems[-1])
         return answers
     for item_id, chosen in raw["answers"].items():
         item = items.get(item_id)
-        if item is None or not isinstance(chosen, dict):
+        if item is None:
             answers.problems.append(_("An answer for an unknown item ({id}) was ignored.").format(id=item_id))
             continue
+        if not isinstance(chosen, dict):
+            answers.problems.append(_("The answer for {id} is not in the form the activity saves; it was ignored.").format(
+                id=item_id))
+            continue
         for question, option in chosen.items():
-            allowed = {o for _label, o in options(assignment_id, question)} if question in questions(item) else set()
-            if option in allowed:
+            asked = question in questions(item)
+            allowed = {o for _label, o in options(assignment_id, question)} if asked else set()
+            if isinstance(option, str) and option in allowed:
                 answers.values.setdefault(item_id, {})[question] = option
             else:
                 answers.problems.append(_("An answer that is not one of the choices was ignored ({id}).").format(id=item_id))

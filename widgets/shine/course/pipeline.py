@@ -1,17 +1,15 @@
 """The trainer's grading cycle, over nbgrader's Python API: init, release, collect, grade,
 feedback, report.
 
-Grading is one pipeline of small steps per participant, like nbgrader's own preprocessors:
-
-1. **preflight** reads the submission before nbgrader does: a notebook that is not valid JSON
-   cannot be graded and is flagged; a graded cell copied or turned from code into text (both
-   crash nbgrader 0.9) is repaired in place, the untouched original kept under ``originals/``;
-   a missing or damaged answer file is noted.
-2. **autograde** runs nbgrader for that one participant (``OverwriteCells.add_missing_cells``
-   restores deleted cells, the per-cell timeout stops endless loops); a failure never stops the
-   batch.
-3. **read the outcome** turns nbgrader's log and the gradebook into plain-language flags
-   (a checking cell was edited, a cell ran too long, a reflection was left blank) and scores.
+- **collect** checks each submission as it comes in (:mod:`shine.course.intake`): participant ids
+  follow the roster's rules, unknown ones are listed as not on the roster (added only when asked),
+  a near-miss notebook name is used and flagged, the time stamp is checked and normalised.
+- **grade** (:mod:`shine.course.grading`) runs nbgrader's autograde for every participant, several
+  at a time; the checks and repairs are nbgrader preprocessors (:mod:`shine.course.checks`), so
+  nbgrader's own ``autograde`` and the formgrader apply them too; no participant code runs, and
+  the kernel runs in a scratch folder and a sandbox (:mod:`shine.course.sandbox`).
+- Every finding is kept in a history beside the gradebook (:mod:`shine.course.history`) until the
+  trainer marks it seen; **report** shows them, with every roster member in the scores.
 
 Every participant ends with a score, or a flag that says what the trainer should do.
 """
@@ -24,19 +22,20 @@ import os
 import re
 import shutil
 import sys
+import uuid
 import zipfile
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
-
-import nbformat
 
 from shine.i18n import _
 from shine.web.paths import exercises_dir, shine_home
 
 from . import exercises as ex
-from .flags import FeedbackResult, GradeReport, ParticipantResult
-from .sources import BLANK_REFLECTIONS, notebook_name
+from . import history, intake
+from . import roster as roster_file
+from .flags import FeedbackResult, GradeReport
 
 COURSE_ID = "time-to-shine"
 
@@ -61,6 +60,7 @@ class Course:
             raise CourseError(_("There is no course at {path}. Create one with: shine course init --dir {path}").format(
                 path=self.root))
         self._api = None
+        self.warm = True  # grading forks kernels from a warm grading server (shine.course.warm)
 
     # nbgrader's API reads nbgrader_config.py, like its command line does.
     @property
@@ -75,12 +75,15 @@ class Course:
                 os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
             from traitlets.config.loader import PyFileConfigLoader
 
-            from .feedback import configure, is_configured
+            from . import checks, feedback
 
             config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
             config.CourseDirectory.root = str(self.root)
-            if not is_configured(config):  # a course folder made before feedback spoke the participant's language
-                configure(config)
+            if not feedback.is_configured(config):  # a course folder made before feedback spoke the participant's language
+                feedback.configure(config)
+            if not checks.is_configured(config):  # ... or before the checks were nbgrader preprocessors
+                checks.configure(config)
+            config.SandboxedExecute.warm = self.warm
             self._api = NbGraderAPI(config=config)
             self._api.log.setLevel("WARNING")
         return self._api
@@ -130,19 +133,33 @@ class Course:
             raise CourseError(_("The roster {path} cannot be read: {detail}").format(path=path, detail=exc)) from None
         if not rows or "id" not in rows[0]:
             raise CourseError(_("The roster {path} needs a column called id (one participant per row).").format(path=path))
+        for n, row in enumerate(rows, start=2):
+            pid = (row.get("id") or "").strip()
+            problem = intake.id_problem(pid)
+            if problem:
+                raise CourseError(_("Row {n} of the roster has an id that cannot be used: {id!r} ({why}).").format(
+                    n=n, id=pid, why=problem))
         with self.api.gradebook as gb:
-            for n, row in enumerate(rows, start=2):
-                pid = (row.get("id") or "").strip()
-                if not pid or not all(c.isalnum() or c in "-_." for c in pid):
-                    raise CourseError(_("Row {n} of the roster has an id that cannot be used: {id!r} "
-                                        "(letters, digits, - _ . only).").format(n=n, id=pid))
-                gb.update_or_create_student(pid, first_name=(row.get("first_name") or "").strip() or None,
+            for row in rows:
+                gb.update_or_create_student(row["id"].strip(), first_name=(row.get("first_name") or "").strip() or None,
                                             last_name=(row.get("last_name") or "").strip() or None)
+        roster_file.add(self.root, [row["id"].strip() for row in rows], self._gradebook_students)
         return len(rows)
 
-    def roster(self) -> list[str]:
+    def _gradebook_students(self) -> list[str]:
         with self.api.gradebook as gb:
-            return sorted(s.id for s in gb.students)
+            return [s.id for s in gb.students]
+
+    def roster(self) -> list[str]:
+        """Who is in the course: the roster imported, and those added with ``--add-to-roster``."""
+        return sorted(roster_file.load(self.root, self._gradebook_students))
+
+    def add_to_roster(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        with self.api.gradebook as gb:
+            for pid in ids:
+                gb.update_or_create_student(pid)
+        roster_file.add(self.root, ids, self._gradebook_students)
 
     # --- release and collect ---
 
@@ -152,20 +169,58 @@ class Course:
         self._need(self.api.release_assignment(assignment_id), _("Releasing {aid}").format(aid=assignment_id))
         return self.root / "release" / assignment_id
 
-    def collect(self, assignment_id: str, source: Path | str | None = None) -> list[str]:
+    def collect(self, assignment_id: str, source: Path | str | None = None, *,
+                add_to_roster: bool = False) -> "CollectResult":
         """From the exchange, or from a folder / zip gathered at a workshop:
-        ``<participant>/<files>`` or ``<participant>/<assignment>/<files>``."""
+        ``<participant>/<files>`` or ``<participant>/<assignment>/<files>``. Every submission is
+        checked as it comes in (ids, notebook name, time stamp); see :class:`CollectResult`."""
         self._known(assignment_id)
+        result = CollectResult()
+        stamp = intake.now_stamp()
         if source is None:
             self._need(self.api.collect(assignment_id), _("Collecting {aid}").format(aid=assignment_id))
-            return sorted(self.submitted(assignment_id))
-        source = Path(source)
+            for pid in self.submitted(assignment_id):
+                problem = intake.id_problem(pid)
+                if problem:  # kept aside, not graded
+                    aside = self.root / "refused" / pid / assignment_id
+                    aside.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.rmtree(aside, ignore_errors=True)
+                    shutil.move(str(self.root / "submitted" / pid / assignment_id), aside)
+                    result.refused[pid] = problem
+                else:
+                    result.collected.append(pid)
+        else:
+            for person in self._gathered(assignment_id, Path(source)):
+                problem = intake.id_problem(person.name)
+                if problem:
+                    result.refused[person.name] = problem
+                    continue
+                files = person / assignment_id if (person / assignment_id).is_dir() else person
+                target = self.root / "submitted" / person.name / assignment_id
+                if target.exists():
+                    shutil.rmtree(target)
+                shutil.copytree(files, target, ignore=_not_copied)
+                result.collected.append(person.name)
+        for pid in result.collected:
+            found = intake.tidy(self.root / "submitted" / pid / assignment_id, self.root, pid, assignment_id,
+                                fallback_stamp=stamp, step="collect")
+            if found:
+                result.findings[pid] = found
+        known = set(self.roster())
+        result.not_on_roster = sorted(set(result.collected) - known)
+        if add_to_roster and result.not_on_roster:
+            self.add_to_roster(result.not_on_roster)
+            result.added, result.not_on_roster = result.not_on_roster, []
+        return result
+
+    def _gathered(self, assignment_id: str, source: Path) -> list[Path]:
+        """The participants' folders in a folder or zip gathered at a workshop."""
         if not source.exists():
             raise CourseError(_("There is nothing at {path} to collect from.").format(path=source))
         if source.is_file():
             if not zipfile.is_zipfile(source):
                 raise CourseError(_("{path} is not a zip file or a folder.").format(path=source))
-            unpacked = self.root / "imports" / f"{assignment_id}-{datetime.now():%Y%m%d-%H%M%S}"
+            unpacked = self.root / "imports" / f"{assignment_id}-{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
             with zipfile.ZipFile(source) as zf:
                 for member in zf.namelist():  # refuse paths that climb out of the folder
                     if member.startswith("/") or ".." in Path(member).parts:
@@ -173,129 +228,42 @@ class Course:
                 zf.extractall(unpacked)
             inner = [p for p in unpacked.iterdir() if p.is_dir()]
             source = inner[0] if len(inner) == 1 and not any(unpacked.glob("*/*.ipynb")) else unpacked
-        collected = []
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
-        for person in sorted(p for p in source.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            files = person / assignment_id if (person / assignment_id).is_dir() else person
-            target = self.root / "submitted" / person.name / assignment_id
-            if target.exists():
-                shutil.rmtree(target)
-            shutil.copytree(files, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-            if not (target / "timestamp.txt").exists():
-                (target / "timestamp.txt").write_text(stamp)
-            collected.append(person.name)
-        return collected
+        return sorted(p for p in source.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != "__MACOSX")
 
     def submitted(self, assignment_id: str) -> list[str]:
         base = self.root / "submitted"
         return sorted(p.name for p in base.iterdir() if (p / assignment_id).is_dir()) if base.exists() else []
 
-    # --- grading pipeline ---
+    # --- grading ---
 
     def grade(self, assignment_id: str, *, participants: Iterable[str] | None = None,
-              progress: Callable[[int, int, str], None] | None = None) -> GradeReport:
+              progress: Callable[[int, int, str], None] | None = None, workers: int | None = None) -> GradeReport:
+        """Grade everyone (several at a time); the flags of earlier runs not yet marked seen are kept."""
+        from .grading import grade_all
+        from .sandbox import sandbox_problem
+
         self._known(assignment_id)
         people = list(participants) if participants is not None else self.submitted(assignment_id)
         roster = set(self.roster())
-        results = []
-        for i, pid in enumerate(people, start=1):
-            if progress:
-                progress(i, len(people), pid)
-            started = datetime.now()
-            result = ParticipantResult(pid)
-            if pid not in roster:
-                result.flag("not-on-roster")
-            try:
-                if self._preflight(assignment_id, pid, result):
-                    outcome = self.api.autograde(assignment_id, pid, force=True, create=True)
-                    self._read_log(outcome, result)
-                    self._read_scores(assignment_id, pid, result)
-            except Exception as exc:  # one participant's problem must never stop the batch
-                result.score = None
-                result.flag("grading-failed", f"{type(exc).__name__}: {str(exc)[:200]}")
-            result.seconds = (datetime.now() - started).total_seconds()
-            results.append(result)
-        report = GradeReport(assignment_id, results)
+        history.RUN.update(id=uuid.uuid4().hex[:12], step="grade")
+        results = grade_all(self, assignment_id, people, roster, workers=workers, progress=progress)
+        earlier = self.unresolved(assignment_id, roster)
+        for r in results:
+            for e in earlier.get(r.participant, []):
+                r.flag(e["code"], e.get("detail", ""))
+        report = GradeReport(assignment_id, results, sandbox_problem=sandbox_problem())
         self._save_report(report)
         return report
 
-    def _source_cells(self, assignment_id: str) -> dict[str, str]:
-        """grade_id -> cell type, for every graded or locked cell of the exercise."""
-        with self.api.gradebook as gb:
-            nb = gb.find_notebook(Path(notebook_name(assignment_id)).stem, assignment_id)
-            return {cell.name: cell.cell_type for cell in nb.source_cells}
+    def unresolved(self, assignment_id: str, roster: set[str] | None = None) -> dict[str, list[dict]]:
+        """participant -> flags not yet marked seen (being added to the roster resolves not-on-roster)."""
+        roster = set(self.roster()) if roster is None else roster
+        return {pid: kept for pid, flags in history.unresolved(self.root, assignment_id).items()
+                if (kept := [e for e in flags if not (e["code"] == "not-on-roster" and pid in roster)])}
 
-    def _preflight(self, assignment_id: str, pid: str, result: ParticipantResult) -> bool:
-        folder = self.root / "submitted" / pid / assignment_id
-        path = folder / notebook_name(assignment_id)
-        if not path.exists():
-            result.flag("notebook-missing")
-            return False
-        try:
-            nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-        except Exception as exc:  # bad JSON, bad encoding, not a notebook at all
-            result.flag("notebook-unreadable", type(exc).__name__)
-            return False
-        answers = ex.load_answers(assignment_id, folder=folder, quiet=True)
-        if answers.status in ("missing", "corrupt", "partly-invalid"):
-            result.flag(f"answers-{answers.status}")
-        expected = self._source_cells(assignment_id)
-        seen, kept, repaired = set(), [], False
-        for cell in nb.cells:
-            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            if grade_id in expected:
-                if grade_id in seen:
-                    result.flag("cell-duplicated", grade_id)
-                    repaired = True
-                    continue
-                seen.add(grade_id)
-                if cell.cell_type != expected[grade_id]:
-                    result.flag("cell-type-changed", grade_id)
-                    cell = _retype(cell, expected[grade_id])
-                    repaired = True
-            kept.append(cell)
-        if set(expected) - seen:
-            result.flag("cell-deleted", ", ".join(sorted(set(expected) - seen)))
-        if repaired:
-            original = self.root / "originals" / pid / assignment_id
-            original.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, original / path.name)
-            nb.cells = kept
-            nbformat.write(nb, path)
-        return True
-
-    def _read_log(self, outcome: dict, result: ParticipantResult) -> None:
-        log = (outcome.get("log") or "") + (outcome.get("error") or "")
-        if "Timeout waiting for execute reply" in log or "Cell execution timed out" in log:
-            result.flag("timed-out")
-        if "Attribute 'checksum'" in log and "has changed" in log:
-            result.flag("test-edited")
-        if not outcome.get("success", False):
-            result.flag("grading-failed", _cause(outcome))
-
-    def _read_scores(self, assignment_id: str, pid: str, result: ParticipantResult) -> None:
-        autograded = self.root / "autograded" / pid / assignment_id / notebook_name(assignment_id)
-        if not autograded.exists():
-            return
-        with self.api.gradebook as gb:
-            try:
-                submission = gb.find_submission(assignment_id, pid)
-            except Exception:
-                return
-            result.score, result.max_score = submission.score, submission.max_score
-            for nb in submission.notebooks:
-                for grade in nb.grades:
-                    pending = grade.needs_manual_grade and grade.manual_score is None
-                    result.items[grade.name] = (None if pending else grade.score, grade.max_score)
-                    if pending:
-                        result.to_grade_by_hand.append(grade.name)
-        reflections = {r.id for r in ex.assignment(assignment_id).reflections}
-        graded = nbformat.read(autograded, as_version=4)
-        for cell in graded.cells:
-            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            if grade_id in reflections and cell.source.strip() in BLANK_REFLECTIONS:
-                result.flag("reflection-blank", grade_id)
-                result.items[grade_id] = (None, result.items.get(grade_id, (None, 0))[1])
+    def mark_seen(self, assignment_id: str, participant: str, code: str | None = None) -> int:
+        self._known(assignment_id)
+        return history.mark_seen(self.root, assignment_id, participant, code)
 
     def _save_report(self, report: GradeReport) -> Path:
         out = self.root / "reports" / f"{report.assignment_id}-grading.json"
@@ -303,6 +271,8 @@ class Course:
         out.write_text(json.dumps({
             "assignment": report.assignment_id,
             "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "run": history.RUN["id"],
+            "sandbox_problem": report.sandbox_problem,
             "participants": [{"id": r.participant, "score": r.score, "max_score": r.max_score,
                               "seconds": round(r.seconds, 2), "needs_trainer": r.needs_trainer,
                               "to_grade_by_hand": r.to_grade_by_hand,
@@ -315,7 +285,9 @@ class Course:
 
     def feedback(self, assignment_id: str) -> "FeedbackResult":
         """Write everyone's feedback; return it through the exchange to those who submitted there,
-        and bundle the rest (collected from a folder or zip) into one zip to hand back."""
+        and bundle the rest (collected from a folder or zip) into one zip to hand back. Who got
+        none, and why, is in ``FeedbackResult.without``."""
+        self._known(assignment_id)
         self._need(self.api.generate_feedback(assignment_id), _("Writing feedback for {aid}").format(aid=assignment_id))
         files = sorted((self.root / "feedback").glob(f"*/{assignment_id}/*.html"))
         released, by_hand = [], []
@@ -334,10 +306,26 @@ class Course:
                 for f in files:
                     if f.parts[-3] in by_hand:
                         zf.write(f, f"{f.parts[-3]}/{f.name.replace('.html', '')}-feedback.html")
-        return FeedbackResult(files, released, by_hand, bundle)
+        return FeedbackResult(files, released, by_hand, bundle, self._without_feedback(assignment_id, released + by_hand))
+
+    def _without_feedback(self, assignment_id: str, given: list[str]) -> dict[str, str]:
+        """participant -> why there is no feedback for them."""
+        from .flags import FLAG_TEXT
+
+        submitted = set(self.submitted(assignment_id))
+        flags = self.unresolved(assignment_id)
+        why = {}
+        for pid in sorted((set(self.roster()) | submitted) - set(given)):
+            if pid not in submitted:
+                why[pid] = _("nothing was submitted")
+                continue
+            stopped = [e for e in flags.get(pid, [])
+                       if e["code"] in ("notebook-missing", "notebook-unreadable", "grading-failed")]
+            why[pid] = FLAG_TEXT[stopped[-1]["code"]]() if stopped else _("not graded yet: run shine course grade first")
+        return why
 
     def report(self, assignment_id: str, out_dir: Path | str | None = None) -> tuple[Path, Path]:
-        """Scores per participant (CSV) and a chart of how the room did on each item (PNG)."""
+        """Scores of every roster member (CSV) and a chart of how the room did on each item (PNG)."""
         from . import report as course_report
 
         source = self.root / "reports" / f"{assignment_id}-grading.json"
@@ -345,28 +333,64 @@ class Course:
             raise CourseError(_("{aid} has not been graded yet: run shine course grade {aid}").format(aid=assignment_id))
         data = json.loads(source.read_text(encoding="utf-8"))
         self._current_scores(assignment_id, data)
+        self._current_flags(assignment_id, data)
         return course_report.write(data, ex.assignment(assignment_id), Path(out_dir or self.root / "reports"))
+
+    def _current_flags(self, assignment_id: str, data: dict) -> None:
+        """Every flag still unresolved (this run's and earlier ones), and a row for every roster member."""
+        from .flags import Flag
+
+        roster = set(self.roster())
+        flags = self.unresolved(assignment_id, roster)
+        graded = {p["id"] for p in data["participants"]}
+        submitted = set(self.submitted(assignment_id))
+        for pid in sorted((roster | submitted) - graded):
+            data["participants"].append({"id": pid, "score": None, "max_score": None, "items": {},
+                                         "to_grade_by_hand": [], "needs_trainer": False, "flags": [],
+                                         "status": "not graded yet" if pid in submitted else "no submission"})
+        for p in data["participants"]:
+            p["flags"] = [{"code": e["code"], "message": Flag(e["code"], e.get("detail", "")).message}
+                          for e in flags.get(p["id"], [])]
+            p.setdefault("status", "")
 
     def _current_scores(self, assignment_id: str, data: dict) -> None:
         """Scores as the gradebook has them now, so reflections graded by hand in the formgrader
         since ``grade`` ran are counted; the flags found while grading are kept."""
+        reflections = {r.id for r in ex.assignment(assignment_id).reflections}
         with self.api.gradebook as gb:
             for p in data["participants"]:
                 try:
                     submission = gb.find_submission(assignment_id, p["id"])
-                except Exception:  # never graded (an unreadable notebook): nothing to refresh
+                except Exception:  # noqa: BLE001 - never graded (an unreadable notebook): nothing to refresh
                     continue
                 p["score"], p["max_score"] = submission.score, submission.max_score
                 pending = []
+                blank = any(f["code"] == "reflection-blank" for f in p["flags"])
                 for nb in submission.notebooks:
                     for grade in nb.grades:
                         waiting = grade.needs_manual_grade and grade.manual_score is None
-                        blank = any(f["code"] == "reflection-blank" for f in p["flags"]) and grade.manual_score is None \
-                            and grade.name in {r.id for r in ex.assignment(assignment_id).reflections}
-                        p["items"][grade.name] = [None if waiting or blank else grade.score, grade.max_score]
-                        if waiting:
+                        unseen = blank and grade.manual_score is None and grade.name in reflections
+                        p["items"][grade.name] = [None if waiting or unseen else grade.score, grade.max_score]
+                        if waiting and not unseen:
                             pending.append(grade.name)
                 p["to_grade_by_hand"] = pending
+
+
+@dataclass
+class CollectResult:
+    """What ``collect`` did: who was collected, whose folder was refused and why, who is not on
+    the roster (or was added to it), and what the intake checks found per participant."""
+
+    collected: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    not_on_roster: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    findings: dict[str, list[dict]] = field(default_factory=dict)
+
+
+def _not_copied(folder: str, names: list[str]) -> set[str]:
+    """Links are never followed into the course (a link could point at the trainer's own files)."""
+    return {n for n in names if n in (".ipynb_checkpoints", "__pycache__") or os.path.islink(os.path.join(folder, n))}
 
 
 def _cause(result: dict) -> str:
@@ -376,13 +400,3 @@ def _cause(result: dict) -> str:
               if "NbGraderException" not in m.group(0)]
     errors = [ln.strip() for ln in text.splitlines() if ln.startswith("[ERROR]")]
     return (causes or errors or [text.strip().splitlines()[-1] if text.strip() else "?"])[0][:300]
-
-
-def _retype(cell, cell_type: str):
-    from nbformat.v4 import new_code_cell, new_markdown_cell
-
-    make = new_code_cell if cell_type == "code" else new_markdown_cell
-    fixed = make(cell.source, metadata=cell.get("metadata", {}))
-    if "id" in cell:
-        fixed["id"] = cell["id"]
-    return fixed

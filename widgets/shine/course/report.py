@@ -67,15 +67,17 @@ def write(data: dict, assignment, out_dir: Path) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path = out_dir / f"{assignment.id}-scores.csv"
     items = item_labels(assignment)
+    status = {"no submission": _("no submission"), "not graded yet": _("not graded yet"), "": ""}
     rows = []
-    for p in data["participants"]:
+    for p in sorted(data["participants"], key=lambda p: p["id"]):
         row = [p["id"], "" if p["score"] is None else p["score"], "" if p["max_score"] is None else p["max_score"],
-               "yes" if p["needs_trainer"] else "", " ".join(p.get("to_grade_by_hand", [])),
+               status.get(p.get("status", ""), p.get("status", "")),
+               "yes" if p["needs_trainer"] or p["flags"] else "", " ".join(p.get("to_grade_by_hand", [])),
                " | ".join(f["message"] for f in p["flags"])]
         row += ["" if p["items"].get(i, (None,))[0] is None else p["items"][i][0] for i, _l in items]
         rows.append(row)
     with csv_path.open("w", newline="", encoding="utf-8") as fh:
-        write_csv(fh, ["participant", "score", "max_score", "needs_trainer", "to_grade_by_hand", "flags"]
+        write_csv(fh, ["participant", "score", "max_score", "status", "needs_trainer", "to_grade_by_hand", "flags"]
                   + [i for i, _l in items], rows)
     fig, alt = chart(data, assignment)
     png_path = out_dir / f"{assignment.id}-items.png"
