@@ -6,7 +6,7 @@ from sqlalchemy import func, insert, select
 
 from shine.i18n import N_, _
 
-from .engine import StoreInputError
+from .errors import StoreInputError
 from .schema import AssessmentResponse
 from .values import MAX_POST_CHARS, checked_client, clean_text, now
 

@@ -33,16 +33,7 @@ from shine.i18n import _
 from shine.web.paths import shine_home
 
 from . import errors, files
-from .errors import (  # noqa: F401  (the store's errors are imported from here too)
-    DatabaseBusyError,
-    DatabaseDamagedError,
-    DatabaseReadOnlyError,
-    DiskFullError,
-    SchemaTooNewError,
-    SchemaVersionMissingError,
-    StoreError,
-    StoreInputError,
-)
+from .errors import StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_S = 10

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shine.i18n import _
 
-from .engine import StoreError, StoreInputError
+from .errors import StoreError, StoreInputError
 from .schema import PlanVersion
 from .values import aware, now
 

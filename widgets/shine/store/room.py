@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from shine.i18n import N_, _
 
 from .db import WRITE_ATTEMPTS
-from .engine import StoreError, StoreInputError
+from .errors import StoreError, StoreInputError
 from .feed import PostCursor
 from .schema import Attendance, Moderation, Post, Team, Vote, Workshop, WorkshopEvent
 from .teams import TeamInfo

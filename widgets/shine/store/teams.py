@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shine.i18n import N_, _
 
-from .engine import StoreInputError
+from .errors import StoreInputError
 from .schema import Team
 from .values import MAX_NAME_CHARS, TEAM_LEVELS, clean_text, now
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from shine.i18n import N_, _
 
-from .engine import StoreInputError
+from .errors import StoreInputError
 
 POST_KINDS = ("milestone", "challenge", "practice", "question")
 TEAM_LEVELS = ("elementary", "middle", "high", "k-8", "k-12", "other")

@@ -17,7 +17,7 @@ from sqlalchemy import case, func, insert, select, update
 from shine.i18n import N_, _
 from shine.web.sheets import csv_text
 
-from .engine import StoreInputError
+from .errors import StoreInputError
 from .schema import PlanVersion, Team
 from .schema_visits import FollowUp, Visit, VisitNote, VisitResource
 from .teams import TeamInfo
