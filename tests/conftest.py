@@ -428,6 +428,22 @@ def chromium_browser():
 
 
 @pytest.fixture
+def new_page(chromium_browser):
+    """``new_page(width=360, height=740)``: a page in a context of its own (its own cookies),
+    closed after the test."""
+    contexts = []
+
+    def make(width: int = 360, height: int = 740):
+        context = chromium_browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def page(chromium_browser):
     """A new page in its own browser context (fresh cookies and storage)."""
     context = chromium_browser.new_context()

@@ -4,14 +4,10 @@ tracker; at 360x740 and 1280x800; in English and in Spanish. No rule is disabled
 
 from __future__ import annotations
 
-import signal
-import subprocess
-
 import pytest
 
-from conftest import A11Y_SIZES as SIZES
 from conftest import axe_audit
-from test_workshop_e2e import PAGE_TIMEOUT_MS, free_port, start_workshop
+from test_workshop_e2e import PAGE_TIMEOUT_MS, free_port, start_workshop, stop_workshop
 
 
 @pytest.fixture(scope="module")
@@ -21,26 +17,7 @@ def server(tmp_path_factory):
     with running.store() as store:
         store.teams.ensure("Groton", "Cutler Middle School")
     yield running
-    running.proc.send_signal(signal.SIGINT)
-    try:
-        running.proc.wait(40)
-    except subprocess.TimeoutExpired:
-        running.proc.kill()
-
-
-@pytest.fixture
-def new_page(chromium_browser):
-    contexts = []
-
-    def make(size: str = "phone"):
-        width, height = SIZES[size]
-        context = chromium_browser.new_context(viewport={"width": width, "height": height})
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    stop_workshop(running)
 
 
 def audit(page, where: str, artifacts_dir) -> None:
@@ -129,7 +106,7 @@ def test_no_page_asks_anything_of_another_host(server, new_page, name):
     contacts a third party: every request goes to the workshop's own server."""
     from urllib.parse import urlparse
 
-    page = new_page("phone")
+    page = new_page()
     asked = []
     page.on("request", lambda request: asked.append(request.url))
     page.goto(server.url(name))

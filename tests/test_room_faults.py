@@ -18,8 +18,7 @@ import pytest
 
 from conftest import in_ci
 from shine.room.server import LogFile, port_is_free
-from shine.store import Store
-from test_workshop_e2e import ROOT, free_port, start_workshop
+from test_workshop_e2e import ROOT, free_port, start_workshop, stop_workshop
 
 
 def workshop_env(home: Path) -> dict[str, str]:
@@ -29,21 +28,12 @@ def workshop_env(home: Path) -> dict[str, str]:
     return env
 
 
-def stop(running) -> None:
-    if running.proc.poll() is None:
-        running.proc.send_signal(signal.SIGINT)
-        try:
-            running.proc.wait(40)
-        except subprocess.TimeoutExpired:
-            running.proc.kill()
-
-
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
     home = tmp_path_factory.mktemp("faults-home")
     running = start_workshop(home, free_port())
     yield running
-    stop(running)
+    stop_workshop(running)
 
 
 def key_works(running, key: str) -> bool:

@@ -96,13 +96,17 @@ def room(tmp_path_factory):
     home = tmp_path_factory.mktemp("workshop-home")
     holder = {"server": start_workshop(home, free_port())}
     yield holder
-    server = holder["server"]
-    if server.proc.poll() is None:
-        server.proc.send_signal(signal.SIGINT)
+    stop_workshop(holder["server"])
+
+
+def stop_workshop(running: Running) -> None:
+    """Ctrl-C, as a trainer stops it; killed if it has not stopped within 40 s."""
+    if running.proc.poll() is None:
+        running.proc.send_signal(signal.SIGINT)
         try:
-            server.proc.wait(40)
+            running.proc.wait(40)
         except subprocess.TimeoutExpired:
-            server.proc.kill()
+            running.proc.kill()
 
 
 @pytest.fixture

@@ -4,13 +4,10 @@ wall and the console show no English in Spanish. Screenshots go to test-artifact
 
 from __future__ import annotations
 
-import signal
-import subprocess
-
 import pytest
 
 from conftest import english_phrases, words
-from test_workshop_e2e import PAGE_TIMEOUT_MS, free_port, start_workshop
+from test_workshop_e2e import PAGE_TIMEOUT_MS, free_port, start_workshop, stop_workshop
 
 NAME = "Encuentro regional de Groton"  # the workshop's name is the trainer's own text
 
@@ -20,30 +17,12 @@ def server(tmp_path_factory):
     running = start_workshop(tmp_path_factory.mktemp("bilingual-home"), free_port(),
                              "--lang", "bilingual", "--name", NAME)
     yield running
-    running.proc.send_signal(signal.SIGINT)
-    try:
-        running.proc.wait(40)
-    except subprocess.TimeoutExpired:
-        running.proc.kill()
+    stop_workshop(running)
 
 
 @pytest.fixture(scope="module")
 def phrases():
     return english_phrases()
-
-
-@pytest.fixture
-def new_page(chromium_browser):
-    contexts = []
-
-    def make(width: int = 360, height: int = 740):
-        context = chromium_browser.new_context(viewport={"width": width, "height": height})
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def no_english(page, phrases, where: str, artifacts_dir, selector: str = "body") -> None:

@@ -9,7 +9,6 @@ addresses, a QR code for the kiosk and the facilitator key, and stops without lo
 from __future__ import annotations
 
 import signal
-import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
