@@ -12,8 +12,8 @@ import pytest
 from shine.cli import main
 from shine.plan import model as plans
 from shine.plan.merge import MINE, THEIRS, merge
-from shine.plan.widgets.builder import PlanBuilder
 from shine.store import Store
+from test_plan_builder import cards, forms, open_builder  # one way to open a builder, for every plan test
 
 YEAR = "2026-2027"
 TITLE = "More ninth graders read on grade level"
@@ -28,21 +28,6 @@ def db(tmp_path):
 def store(db):
     with Store(db) as s:
         yield s
-
-
-def open_builder(store) -> PlanBuilder:
-    builder = PlanBuilder(store=store, school_year=YEAR, autosave_delay=0)
-    builder.district.value, builder.school.value = "Harbor Valley", "Riverside High"
-    builder.open_button.click()
-    return builder
-
-
-def cards(builder):
-    return list(builder.goals_box.children)
-
-
-def forms(card):
-    return list(card.accordion.children)
 
 
 def latest(store):

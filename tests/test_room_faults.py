@@ -133,15 +133,20 @@ def small_disk(tmp_path):
     subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
-def test_a_full_disk_drops_log_lines_and_writing_resumes_when_space_returns(small_disk):
-    filler = small_disk / "filler"
+def fill(disk: Path) -> Path:
+    """Write zeros until the disk is full; the file, to delete when space should return."""
+    filler = disk / "filler"
     with filler.open("wb", buffering=0) as fh:
         try:
             while True:
                 fh.write(b"\0" * 4096)
-                fh.flush()
         except OSError:
             pass  # the disk is full
+    return filler
+
+
+def test_a_full_disk_drops_log_lines_and_writing_resumes_when_space_returns(small_disk):
+    filler = fill(small_disk)
     log = LogFile(small_disk / "voila.log", max_bytes=10_000_000)
     for i in range(500):
         log.write(f"while full {i}\n")  # never raises
@@ -159,14 +164,7 @@ def test_a_server_whose_log_disk_is_full_keeps_serving(small_disk):
     from shine.room import server as room_server
 
     script = "import sys\nfor i in range(200000):\n    print('x' * 100, flush=True)\nprint('done', flush=True)\n"
-    filler = small_disk / "filler"
-    with filler.open("wb", buffering=0) as fh:
-        try:
-            while True:
-                fh.write(b"\0" * 4096)
-                fh.flush()
-        except OSError:
-            pass
+    fill(small_disk)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, encoding="utf-8", errors="replace")
     log = room_server.LogFile(small_disk / "voila.log")
