@@ -82,12 +82,13 @@ hub-demo: $(STAMP)
 # install-system-packages is fast when nothing is missing, so it runs every
 # time: a fresh machine (CI always is one) gets Chromium etc. without a
 # separate step.  lint-imports checks the layer contract (.importlinter) in a
-# few seconds before the suite starts.  pytest's exit status is the recipe's, so
+# few seconds before the suite starts; --durations lists the 30 slowest tests, to keep the
+# suite well inside its time.  pytest's exit status is the recipe's, so
 # a failing test fails `make test` (make itself then exits 2).
 test: $(STAMP)
 	tools/install-system-packages
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest -n $(WORKERS) --dist loadscope --timeout=600 $(PYTEST_ARGS) tests/
+	$(PY) -m pytest -n $(WORKERS) --dist loadscope --timeout=600 --durations=30 $(PYTEST_ARGS) tests/
 
 # Benchmarks behind the README's performance table (several minutes; not part of
 # `make test`).  make bench BENCH_ARGS=--quick runs short versions of each.
