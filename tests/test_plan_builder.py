@@ -52,7 +52,7 @@ def forms(card):
 
 
 def checklist(builder) -> str:
-    return html.unescape(builder.checklist.html.value)
+    return html.unescape(builder.checklist.summary.value + builder.checklist.html.value)
 
 
 def fill_goal(card, title, kind=None):
@@ -581,3 +581,26 @@ def test_a_saved_plan_that_cannot_be_read_is_left_alone_and_said_so(store):
     assert builder.team_id == team.id and builder.plan.goals == []
     builder.add_goal_button.click()
     assert [v for v, _t in store.plans.versions(team.id, YEAR)] == [1, 2]  # the old version is still there
+
+
+def test_the_checklist_summary_is_announced_and_adding_moves_the_focus_on(store):
+    """The checklist's summary line is a live region (said when it changes, not the whole list at
+    every keystroke); the buttons that add fields hand the focus to the first field they add."""
+    from shine.web.announce import ADDS, LIVE
+
+    builder = open_builder(store)
+    summary = builder.checklist.summary
+    assert LIVE in summary._dom_classes and LIVE not in builder.checklist.html._dom_classes
+    assert "things to fix" in summary.value and "things to fix" not in builder.checklist.html.value
+    assert LIVE in builder.open_message._dom_classes and LIVE in builder.import_message._dom_classes
+    builder.add_goal_button.click()
+    card = cards(builder)[0]
+    card.fields["title"].value = "More families at conferences"
+    sent = []
+    summary.observe(lambda change: sent.append(change["new"]), names="value")
+    card.fields["title"].value = "More families at parent conferences"
+    assert sent == []  # the same summary: nothing new is said while a person types
+    card.fields["title"].value = ""
+    assert len(sent) == 1 and sent[0] != ""  # a goal without words: the summary changes, and is said
+    assert ADDS in builder.add_goal_button._dom_classes and ADDS in card.add_activity._dom_classes
+    assert ADDS in builder.team_editor.add._dom_classes

@@ -226,3 +226,28 @@ def test_the_kiosk_page_draws_its_stylesheet_as_part_of_the_page(store, workshop
     kiosk.code.value = workshop.code
     kiosk.join_button.click()
     assert kiosk.screen == "team" and kiosk.children[:-1] == (kiosk.language_button,)
+
+
+def test_messages_are_announced_and_posted_hands_the_focus_back_to_the_form(store, workshop):
+    """Each message widget is a live region of its own (its element stays, its text changes), the
+    same problem twice is said twice, and "Posted!" takes the focus, then gives it to the text box."""
+    from shine.web.announce import FOCUS, LIVE
+
+    kiosk = joined(store, workshop)
+    for message in (kiosk.join_message, kiosk.team_message, kiosk.post_message, kiosk.vote_message):
+        assert LIVE in message._dom_classes
+    sent = []
+    kiosk.post_message.observe(lambda change: sent.append(change["new"]), names="value")
+    kiosk.post_button.click()
+    kiosk.post_button.click()  # the same problem again: emptied first, so it is announced again
+    assert [bool(v) for v in sent] == [True, False, True] and "Choose what" in sent[-1]
+    assert FOCUS not in sent[-1]  # a problem leaves the focus on the button, to try again
+
+    said = post(kiosk, "milestone", "We met 12 families")
+    assert f'class="{FOCUS}"' in said and 'data-shine-return="shine-kiosk-body"' in said
+    assert "shine-kiosk-body" in kiosk.body._dom_classes  # where the focus goes back to
+    assert 'role="status"' not in said  # the widget is the region; none is inserted with the text
+
+    other = joined(store, workshop, school="مدرسة النور", district="Groton")
+    shown = other.other_rows[0][1].value
+    assert '<div dir="auto">We met 12 families</div>' in shown and "<bdi>Cutler Middle School</bdi>" in shown

@@ -100,3 +100,17 @@ def test_markup_in_the_content_shows_as_text(hostile_scenarios):
     text = answer(sort, s.principle, s.verdict)
     assert "<script>" in text  # unescaped for reading here, so check the raw value too
     assert "<script>" not in sort.feedback.value
+
+
+def test_the_result_is_announced_every_time_it_is_checked():
+    """The feedback widget is a live region; checking the same answer twice says it twice."""
+    from shine.web.announce import LIVE
+
+    sort = ScenarioSort()
+    assert LIVE in sort.feedback._dom_classes
+    first = sort.scenarios[0]
+    sent = []
+    sort.feedback.observe(lambda change: sent.append(change["new"]), names="value")
+    answer(sort, first.principle, first.verdict)
+    sort.check.click()
+    assert [bool(v) for v in sent] == [True, False, True] and "Well spotted!" in shown(sort.feedback)

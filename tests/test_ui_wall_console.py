@@ -10,6 +10,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from conftest import text_of
 
 from shine.room.session import open_workshop
 from shine.room.widgets.agenda_timer import AgendaTimer, timer_text
@@ -75,6 +76,32 @@ def test_challenges_are_ranked_by_me_too_and_hidden_posts_leave_the_wall(store, 
     wall.refresh()
     assert "Common challenge" not in wall.challenges.value + wall.tiles.value and wall.count == 1
     assert store.room.count_posts(workshop.id) == 2, "hidden, not deleted"
+
+
+def test_new_posts_are_announced_once_when_the_count_grows(store, workshop, team):
+    wall = Wall(store, workshop.id)
+    assert "shine-live" in wall.news._dom_classes and wall.news.value == ""  # nothing said on opening
+    for n in range(3):
+        store.room.add_post(workshop.id, "practice", f"Idea {n}", f"k{n}", team_id=team.id)
+    assert wall.refresh() is True
+    assert text_of(wall.news).strip() == "3 new posts"
+    said = wall.news.value
+    assert wall.refresh() is False and wall.news.value == said  # a poll with nothing new says nothing
+    store.room.vote(store.room.add_post(workshop.id, "challenge", "One more", "k9", team_id=team.id), "a")
+    wall.refresh()
+    assert text_of(wall.news).strip() == "1 new post"
+    store.room.moderate(wall._newest()[0].id, "hide", "off topic")
+    wall.refresh()
+    assert text_of(wall.news).strip() == "1 new post", "a hidden post is not news"
+
+
+def test_right_to_left_posts_and_names_keep_their_own_direction(store, workshop):
+    team = store.teams.ensure("Hartford", "مدرسة الأمل")
+    store.room.add_post(workshop.id, "challenge", "نريد لقاءات في الصباح", "k1", team_id=team.id)
+    wall = Wall(store, workshop.id)
+    assert '<div class="shine-body" dir="auto">نريد لقاءات في الصباح</div>' in wall.tiles.value
+    assert "<bdi>مدرسة الأمل</bdi>" in wall.tiles.value  # the name does not move what is around it
+    assert "<bdi>نريد لقاءات في الصباح</bdi>" in wall.challenges.value
 
 
 def test_charts_are_redrawn_at_most_every_few_seconds(store, workshop):

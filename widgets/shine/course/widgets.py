@@ -14,6 +14,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from shine.i18n import _, available_languages, get_language, language
+from shine.web.announce import live
 from shine.web.html import bullets, esc, page
 
 from . import exercises as ex
@@ -46,7 +47,7 @@ class ExerciseForm(widgets.VBox):
         self.lang = saved.language or get_language()
         self.menus: dict[tuple[str, str], widgets.Dropdown] = {}
         self.language_buttons: dict[str, widgets.Button] = {}
-        self.status = widgets.HTML()
+        self.status = live(widgets.HTML())
         super().__init__()
         with language(self.lang):
             self._build({key: saved.get(*key) for key in self._questions()})

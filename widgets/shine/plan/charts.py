@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from shine import content
 from shine.i18n import _, ngettext
+from shine.web import charts
 
 from .model import Plan
 
@@ -33,6 +34,16 @@ class Chart:
 
     def data_uri(self, dpi: int = 110) -> str:
         return "data:image/png;base64," + base64.b64encode(self.png(dpi)).decode("ascii")
+
+    def html(self) -> str:
+        """The chart as a page shows it: the picture with its alt text, then its "Data table"."""
+        return charts.to_html(self.figure, dpi=110)
+
+
+# Drawn to be read on a phone: the picture is at most about 5 inches wide, so when a 360 px screen
+# shows it whole, text of 12 points is still 11 px or more.
+PHONE_WIDTH_IN = 4.8
+TEXT_PT = 12
 
 
 def types_covered_alt(plan: Plan) -> str:
@@ -58,21 +69,31 @@ def types_covered_chart(plan: Plan) -> Chart:
     reached = sum(1 for v in values if v)
     title = _("Types of involvement reached: {n} of 6").format(n=reached)
 
-    fig = Figure(figsize=(7.5, 3.6))
+    fig = Figure(figsize=(PHONE_WIDTH_IN, 4.6))
     ax = fig.add_subplot()
     rows = list(range(len(types)))[::-1]  # type 1 at the top
     ax.barh(rows, values, color="#4a6fa5", edgecolor="#1f2933", hatch="//", height=0.6)
     top = max(values + [3])
+    labels = []
     for row, value in zip(rows, values):
         label = ngettext("{n} activity", "{n} activities", value).format(n=value) if value else _("not yet reached")
-        ax.text(value + top * 0.02, row, label, va="center", fontsize=9,
+        labels.append(label)
+        ax.text(value + top * 0.03, row, label, va="center", fontsize=TEXT_PT,
                 fontstyle="normal" if value else "italic")
-    ax.set_yticks(rows, [f"{t.number}. {t.name}" for t in types])
-    ax.set_xlim(0, top * 1.35)
+    names = [f"{t.number}. {t.name}" for t in types]
+    ax.set_yticks(rows, names, fontsize=TEXT_PT)
+    for tick in ax.get_yticklabels():
+        tick.set_wrap(True)  # long names wrap within the room on the left (the text stays as it is)
+    ax.set_xlim(0, top * 1.75)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel(_("Number of activities"))
-    ax.set_ylabel(_("Type of involvement"))
-    ax.set_title(title)
+    ax.tick_params(axis="x", labelsize=TEXT_PT)
+    ax.set_xlabel(_("Number of activities"), fontsize=TEXT_PT)
+    ax.set_ylabel(_("Type of involvement"), fontsize=TEXT_PT)
+    ax.set_title(title, fontsize=TEXT_PT + 1, wrap=True)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return Chart(fig, types_covered_alt(plan), title)
+    fig.subplots_adjust(left=0.42, right=0.97, top=0.9, bottom=0.13)
+    alt = types_covered_alt(plan)
+    fig.set_label(alt)
+    charts.set_table(fig, [_("Type of involvement"), _("Number of activities")],
+                     [[name, label] for name, label in zip(names, labels)])
+    return Chart(fig, alt, title)

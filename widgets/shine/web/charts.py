@@ -11,7 +11,11 @@ Convention, for every function here:
   marker shape or line style, and values are written on the chart, so colour is never the only
   signal.
 
-Widgets show a chart with :func:`to_html`, an ``<img>`` whose ``alt`` is the alt text.
+* it carries its numbers as a table (:func:`table`: column headers and one row per thing drawn),
+  built from the same values the chart draws.
+
+Widgets show a chart with :func:`to_html`: an ``<img>`` whose ``alt`` is the alt text, followed by
+a "Data table" a screen reader (or anyone) can open and read cell by cell.
 """
 
 from __future__ import annotations
@@ -42,8 +46,47 @@ SERIES = [("#1c4e80", "o", "-"), ("#c05621", "s", "--"), ("#2f855a", "^", ":"), 
 matplotlib.rcParams["text.parse_math"] = False
 
 
+Table = tuple[list[str], list[list[str]]]  # column headers; rows (the first cell names the row)
+
+
 def alt_text(fig: Figure) -> str:
     return fig.get_label()
+
+
+def table(fig: Figure) -> Table | None:
+    """The numbers the chart draws: ``(headers, rows)``, every cell as text; None for a figure
+    not drawn here."""
+    return getattr(fig, "shine_table", None)
+
+
+def set_table(fig: Figure, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Figure:
+    fig.shine_table = ([str(h) for h in headers], [[str(c) for c in row] for row in rows])
+    return fig
+
+
+def table_html(headers: Sequence[str], rows: Sequence[Sequence[str]], caption: str = "") -> str:
+    """A real table, every cell escaped: column headers, and each row named by its first cell."""
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f'<th scope="row">{esc(c)}</th>' if i == 0 else f"<td>{esc(c)}</td>"
+                                    for i, c in enumerate(row)) + "</tr>" for row in rows)
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return f'<table class="shine-data">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def data_table_html(fig: Figure) -> str:
+    """The chart's numbers in a closed "Data table" section (empty for a figure without them)."""
+    found = table(fig)
+    if not found:
+        return ""
+    headers, rows = found
+    summary = esc(_("Data table"))
+    return (f'<details class="shine-chart-data"><summary>{summary}</summary>'
+            f"{table_html(headers, rows, _title(fig))}</details>")
+
+
+def _title(fig: Figure) -> str:
+    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
+    return suptitle or next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
 
 
 def to_png(fig: Figure, dpi: int = 96) -> bytes:
@@ -55,7 +98,7 @@ def to_png(fig: Figure, dpi: int = 96) -> bytes:
 def to_html(fig: Figure, dpi: int = 96) -> str:
     data = base64.b64encode(to_png(fig, dpi)).decode("ascii")
     return (f'<figure class="shine-chart" style="margin:0.5rem 0"><img src="data:image/png;base64,{data}" '
-            f'alt="{esc(alt_text(fig))}" style="max-width:100%;height:auto"/></figure>')
+            f'alt="{esc(alt_text(fig))}" style="max-width:100%;height:auto"/>{data_table_html(fig)}</figure>')
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -64,8 +107,9 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
 
 
-def _finish(fig: Figure, alt: str) -> Figure:
+def _finish(fig: Figure, alt: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Figure:
     fig.set_label(alt)
+    set_table(fig, headers, rows)
     fig.tight_layout()
     return fig
 
@@ -107,7 +151,8 @@ def radar(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float 
         shown = ", ".join(_("{category} {value}").format(category=c, value=_fmt(v)) for c, v in zip(categories, values))
         parts.append(_("{series}: {values}.").format(series=name, values=shown))
     alt = _("Radar chart, {title}. Each axis runs from 0 to {maximum}.").format(title=title, maximum=_fmt(maximum))
-    return _finish(fig, " ".join([alt, *parts]))
+    rows = [[c, *(_fmt(values[i]) for _name, values in series)] for i, c in enumerate(categories)]
+    return _finish(fig, " ".join([alt, *parts]), [_("Category"), *(name for name, _v in series)], rows)
 
 
 # --- horizontal scores with a threshold -----------------------------------------------------------
@@ -147,7 +192,9 @@ def scores(labels: Sequence[str], values: Sequence[float | None], *, threshold: 
         described.append(_("{label}: {value} {word}").format(label=label, value=_fmt(value), word=word).strip())
     alt = _("Bar chart, {title}. Scores from 0 to {maximum}; {threshold} or more counts as a strength.").format(
         title=title, maximum=_fmt(maximum), threshold=_fmt(threshold))
-    return _finish(fig, alt + " " + "; ".join(described) + ".")
+    rows = [[label, _fmt(value), "" if value is None else (strong_label if value >= threshold else grow_label)]
+            for label, value in zip(labels, values)]
+    return _finish(fig, alt + " " + "; ".join(described) + ".", [ylabel, xlabel, _("Reading")], rows)
 
 
 def team_spread(labels: Sequence[str], members: Sequence[tuple[str, Sequence[float | None]]], *, threshold: float,
@@ -193,7 +240,8 @@ def team_spread(labels: Sequence[str], members: Sequence[tuple[str, Sequence[flo
             label=label, mean=_fmt(means[row]), spread=spread).strip())
     alt = _("Chart, {title}, for {n} team members. Scores from 0 to {maximum}; dashed line at {threshold}.").format(
         title=title, n=len(members), maximum=_fmt(maximum), threshold=_fmt(threshold))
-    return _finish(fig, alt + " " + "; ".join(described) + ".")
+    rows = [[label, _fmt(means[row]), *(_fmt(m[1][row]) for m in members)] for row, label in enumerate(labels)]
+    return _finish(fig, alt + " " + "; ".join(described) + ".", [ylabel, mean_label, *(m[0] for m in members)], rows)
 
 
 # --- one share against a threshold ------------------------------------------------------------------
@@ -222,7 +270,8 @@ def coverage(percent: float, threshold: float, *, title: str, xlabel: str, ylabe
     alt = _("Bar chart, {title}: {percent}% against a dashed line at {threshold}% ({where}).").format(
         title=title, percent=f"{percent:.1f}", threshold=_fmt(threshold),
         where=_("reached") if reached else _("not yet reached"))
-    return _finish(fig, alt)
+    return _finish(fig, alt, [ylabel, xlabel, threshold_label],
+                   [[bar_label, f"{percent:.1f}%", f"{_fmt(threshold)}%"]])
 
 
 # --- counts per category, gaps named ------------------------------------------------------------------
@@ -253,7 +302,8 @@ def counts(labels: Sequence[str], values: Sequence[int], *, title: str, xlabel: 
     gaps = [label for label, value in zip(labels, values) if not value]
     alt = _("Bar chart, {title}. {filled} of {total} have at least one; gaps: {gaps}.").format(
         title=title, filled=len(labels) - len(gaps), total=len(labels), gaps=", ".join(gaps) or _("none"))
-    return _finish(fig, alt)
+    rows = [[label, str(value) if value else f"0 ({gap_label})"] for label, value in zip(labels, values)]
+    return _finish(fig, alt, [ylabel, xlabel], rows)
 
 
 # --- phases of a program, actual vs planned ------------------------------------------------------------
@@ -290,4 +340,11 @@ def phases(phase_labels: Sequence[str], measures: Sequence[tuple[str, Sequence[f
             for x, (p, v, pl) in enumerate(zip(phase_labels, values, planned)))
         described.append(f"{measure}: {shown}")
     alt = _("Bar charts, {title}. {details}.").format(title=title, details="; ".join(described))
-    return _finish(fig, alt)
+
+    def cell(m: int, x: int, value: float) -> str:
+        return _("about {n}").format(n=f"{value:,.0f}") if approximate and approximate[m][x] else f"{value:,.0f}"
+
+    rows = [[p + (f" ({planned_label})" if pl else ""),
+             *(cell(m, x, values[x]) for m, (_measure, values) in enumerate(measures))]
+            for x, (p, pl) in enumerate(zip(phase_labels, planned))]
+    return _finish(fig, alt, [xlabel, *(measure for measure, _v in measures)], rows)

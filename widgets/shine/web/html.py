@@ -11,7 +11,7 @@ from typing import Iterable
 # area is made reachable by keyboard in our page template, shine/web/voila/templates/shine.)
 PAGE_CSS = """
 <style>
-:focus-visible { outline: 3px solid #b45309 !important; outline-offset: 2px; }
+:focus-visible, html .jupyter-widgets :is(input, select, textarea):focus-visible { outline: 3px solid #b45309 !important; outline-offset: 2px; }
 /* Button colours with white text at 4.5:1 or better in every state (JupyterLab's are not all). */
 .jupyter-button.mod-primary, .jupyter-button.mod-primary:hover, .jupyter-button.mod-primary:active { background: #0d47a1; color: #fff; }
 .jupyter-button.mod-success, .jupyter-button.mod-success:hover, .jupyter-button.mod-success:active { background: #1b5e20; color: #fff; }
@@ -31,13 +31,13 @@ STYLE = PAGE_CSS + """
          line-height: 1.5; color: #1f2933; max-width: 60rem; }
 .shine h2 { font-size: 1.6rem; margin: 0.2rem 0 0.6rem; }
 .shine h3 { font-size: 1.15rem; margin: 1rem 0 0.3rem; }
-.shine .shine-meta { color: #52606d; font-size: 0.95rem; }
+.shine .shine-meta { color: #52606d; font-size: 1rem; }
 .shine .shine-box { border-left: 5px solid #1c7ed6; background: #f1f7fd; padding: 0.6rem 1rem;
                     margin: 0.6rem 0; border-radius: 4px; }
 .shine .shine-quote { font-size: 1.15rem; font-style: italic; }
 .shine .shine-note { border-left-color: #f08c00; background: #fff8eb; }
 .shine table { border-collapse: collapse; max-width: 100%; }
-.shine td, .shine th { overflow-wrap: anywhere; }
+.shine td, .shine th { overflow-wrap: break-word; }
 .shine td, .shine th { padding: 0.3rem 0.7rem; border-bottom: 1px solid #d9e2ec; text-align: left;
                        vertical-align: top; }
 </style>

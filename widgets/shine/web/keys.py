@@ -31,6 +31,7 @@ import ipywidgets as widgets
 
 from shine.i18n import _
 
+from .announce import live, say
 from .html import esc
 from .paths import shine_home
 
@@ -136,7 +137,7 @@ class KeyGate(widgets.VBox):
                                                                                              max_width="28rem"),
                                     style={"description_width": "initial"})
         self.open_button = widgets.Button(description=_("Open"), button_style="primary")
-        self.message = widgets.HTML()
+        self.message = live(widgets.HTML())  # "wrong key" is announced, every time
         self.open_button.on_click(lambda _b: self.try_key())
         intro = ("<h2>" + esc(title) + "</h2><p>"
                  + esc(_("Type the facilitator key that `shine workshop` printed.")) + "</p>")
@@ -144,7 +145,7 @@ class KeyGate(widgets.VBox):
         self.add_class("shine-key-gate")
 
     def _say(self, text: str) -> None:
-        self.message.value = f'<p role="status">{esc(text)}</p>'
+        say(self.message, f"<p>{esc(text)}</p>")
 
     def try_key(self) -> bool:
         key, self.key.value = self.key.value, ""  # never leave the key sitting in the page

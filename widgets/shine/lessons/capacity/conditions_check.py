@@ -7,6 +7,7 @@ import ipywidgets as widgets
 
 from shine import content
 from shine.i18n import _, ngettext
+from shine.web.announce import live
 from shine.web.html import bullets, callout, esc, page, section
 
 from .dcbf_stepper import version_label, versions
@@ -49,7 +50,7 @@ class ConditionsCheck(widgets.VBox):
         self.checks: dict[str, widgets.Checkbox] = {}
         self.check = widgets.Button(description=_("Check our plan"), button_style="primary",
                                     layout=widgets.Layout(width="auto"))
-        self.result = widgets.HTML()
+        self.result = live(widgets.HTML())
         self.version.observe(lambda _c: self._build(), names="value")
         self.check.on_click(lambda _b: self.show_result())
         ask = _("Think of a training, meeting or event you are planning. Tick each condition it already meets.")

@@ -34,7 +34,7 @@ def diagram_html(step: str) -> str:
         here = s == step
         style = ("border:3px solid #1f2933;background:#f1f7fd;font-weight:bold" if here
                  else "border:1px solid #9aa5b1;background:#ffffff")
-        marker = f'<div style="font-size:0.8rem">' + esc(_("you are here")) + f'</div>' if here else ""
+        marker = '<div><strong>' + esc(_("you are here")) + '</strong></div>' if here else ""
         boxes.append(f'<div style="{style};padding:0.5rem 0.8rem;border-radius:6px;min-width:7rem;'
                      f'text-align:center">{esc(name)}{marker}</div>')
     arrow = '<div style="align-self:center;font-size:1.4rem" aria-hidden="true">&rarr;</div>'

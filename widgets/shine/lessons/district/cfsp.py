@@ -8,6 +8,7 @@ import ipywidgets as widgets
 
 from shine import content
 from shine.i18n import _
+from shine.web.announce import live
 from shine.web.html import bullets, callout, esc, page, section
 
 
@@ -54,7 +55,7 @@ class CfspSupport(widgets.VBox):
                                           description=_("CFSP offer"), style=style, layout=wide)
         self.check = widgets.Button(description=_("Check"), button_style="primary",
                                     layout=widgets.Layout(width="auto"))
-        self.feedback = widgets.HTML()
+        self.feedback = live(widgets.HTML())
         self.need.observe(lambda _c: self._reset(), names="value")
         self.check.on_click(lambda _b: self.check_answer())
         question = _("Who can help? Choose a need, then the CFSP offer that meets it.")

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from shine import content
 from shine.i18n import _, ngettext
+from shine.web.announce import live
 from shine.web.html import bullets, callout, esc, page
 
 SHUFFLE_SEED = 2009  # a fixed mix, so the same duty comes up at the same place for a whole room
@@ -79,7 +80,7 @@ class ResponsibilityMatcher(widgets.VBox):
                                    layout=widgets.Layout(width="auto"))
         self.show_all = widgets.ToggleButton(value=False, description=_("Show the whole picture"),
                                             layout=widgets.Layout(width="auto"))
-        self.feedback = widgets.HTML()
+        self.feedback = live(widgets.HTML())
         self.overview = widgets.HTML()
         self.check.on_click(lambda _b: self.check_answer())
         self.next.on_click(lambda _b: self.go_next())

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from shine import content
 from shine.i18n import _, ngettext
+from shine.web.announce import live
 from shine.web.html import callout, esc, page
 
 LEVELS = ("higher", "moderate", "lower")
@@ -77,7 +78,7 @@ class ImpactLadder(widgets.VBox):
         self.cards = widgets.VBox()
         self.reveal = widgets.Button(description=_("See the state's placement"), button_style="primary",
                                      layout=widgets.Layout(width="auto"))
-        self.feedback = widgets.HTML()
+        self.feedback = live(widgets.HTML())
         self.tally = widgets.HTML()
         self.inputs: dict[str, widgets.ToggleButtons] = {}
         self.row.observe(lambda _c: self._build(), names="value")

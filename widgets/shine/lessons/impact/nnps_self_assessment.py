@@ -16,6 +16,7 @@ from shine import content
 from shine.i18n import _, ngettext
 from shine.store import Store, StoreError
 from shine.web import charts
+from shine.web.announce import live
 from shine.web.html import bullets, callout, esc, page, section
 
 from .team_picker import TeamPicker
@@ -142,7 +143,7 @@ class SelfAssessment(widgets.VBox):
                                    layout=widgets.Layout(width="auto"))
         self.compare = widgets.Button(description=_("Compare with my team"),
                                       layout=widgets.Layout(width="auto"))
-        self.message = widgets.HTML()
+        self.message = live(widgets.HTML())
         self.chart = widgets.HTML()
         self.summary = widgets.HTML()
         self.save.on_click(lambda _b: self.save_ratings())

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 
 from shine.i18n import _
 from shine.store import MAX_NAME_CHARS, TEAM_LEVELS, Store, StoreError, StoreInputError, TeamInfo
+from shine.web.announce import live
 from shine.web.html import callout, esc, page
 
 KERNEL_CLIENT_ID = "kernel-" + uuid.uuid4().hex[:24]  # one per kernel: every component here shares it
@@ -67,7 +68,7 @@ class TeamPicker(widgets.VBox):
                                   description=_("Seat label"), layout=wide, style=style)
         self.join_button = widgets.Button(description=_("Join my school team"), button_style="primary",
                                           layout=widgets.Layout(width="auto"))
-        self.status = widgets.HTML()
+        self.status = live(widgets.HTML())
         self.join_button.on_click(lambda _b: self.join())
         why = _("Ratings are saved for your school team, so members can compare views. No names are asked for. "
                 "Add a seat label if you want your own ratings back after a break.")

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from shine import content
 from shine.i18n import _, ngettext
 from shine.web import charts
+from shine.web.announce import live
 from shine.web.html import bullets, callout, esc, page
 
 MAX_NAME_CHARS = 120
@@ -89,7 +90,7 @@ class AssetMap(widgets.VBox):
                                   layout=widgets.Layout(width="auto"))
         self.undo = widgets.Button(description=_("Remove the last one"), disabled=True,
                                    layout=widgets.Layout(width="auto"))
-        self.message = widgets.HTML()
+        self.message = live(widgets.HTML())
         self.map = widgets.HTML(map_html([]))
         self.chart = widgets.HTML()
         self.add.on_click(lambda _b: self.add_partner())

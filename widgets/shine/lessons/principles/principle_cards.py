@@ -7,6 +7,7 @@ import ipywidgets as widgets
 
 from shine import content
 from shine.i18n import _
+from shine.web.announce import live
 from shine.web.html import callout, esc, page
 
 
@@ -52,7 +53,7 @@ class PrincipleCards(widgets.VBox):
         self.grow = widgets.Dropdown(options=options, value="", description=_("Our team wants to grow in"),
                                      style=style, layout=layout)
         self.cards = widgets.HTML(cards_html())
-        self.result = widgets.HTML(choice_html(None, None))
+        self.result = live(widgets.HTML(choice_html(None, None)))
         for w in (self.strong, self.grow):
             w.observe(lambda _c: self._update(), names="value")
         super().__init__([self.cards, self.strong, self.grow, self.result])

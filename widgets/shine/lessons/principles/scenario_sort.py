@@ -1,5 +1,6 @@
 """Module 1's principle sort: read an everyday situation, say which guiding principle it shows or
-breaks, and get kind, immediate feedback with an explanation."""
+breaks, and get kind, immediate feedback with an explanation (announced to a screen reader; "Next
+situation" leaves the focus on the new situation's title)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import ipywidgets as widgets
 
 from shine import content
 from shine.i18n import _, ngettext
+from shine.web.announce import live, say
 from shine.web.html import callout, esc, page
 
 
@@ -96,7 +98,7 @@ class ScenarioSort(widgets.VBox):
                                    layout=widgets.Layout(width="auto"))
         self.restart = widgets.Button(description=_("Start again"),
                                       layout=widgets.Layout(width="auto"))
-        self.feedback = widgets.HTML()
+        self.feedback = live(widgets.HTML())
         self.check.on_click(lambda _b: self.check_answer())
         self.next.on_click(lambda _b: self.go_next())
         self.restart.on_click(lambda _b: self.start_over())
@@ -146,11 +148,11 @@ class ScenarioSort(widgets.VBox):
             return
         if not self.principle.value or self.verdict.value is None:
             missing = _("Choose a principle, and whether the situation shows it or breaks it, then check.")
-            self.feedback.value = page(callout(f"<p>{esc(missing)}</p>", "note"))
+            say(self.feedback, page(callout(f"<p>{esc(missing)}</p>", "note")))
             return
         outcome = judge(s, self.principle.value, self.verdict.value)
         self.answers[s.id] = outcome
-        self.feedback.value = feedback_html(s, outcome)
+        say(self.feedback, feedback_html(s, outcome))
         self.next.disabled = False
         last = self.index == len(self.scenarios) - 1
         self.next.description = _("See my summary") if last else _("Next situation")

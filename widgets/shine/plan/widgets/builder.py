@@ -30,6 +30,7 @@ import ipywidgets as widgets
 
 from shine.i18n import _
 from shine.store import Store, StoreError
+from shine.web.announce import adds_fields, live, say
 from shine.web.html import STYLE as BASE_STYLE
 from shine.web.html import esc
 
@@ -131,7 +132,7 @@ class PlanBuilder(SavesPlan, widgets.VBox):
                                  "school_year")
         self.open_button = button(_("Open our plan"), style="primary")
         self.open_button.on_click(lambda _b: self.open_plan())
-        self.open_message = widgets.HTML("")
+        self.open_message = live(widgets.HTML(""))
         return widgets.VBox([_heading(_("1. Your school")), self.district, self.school, self.year,
                              self.open_button, self.open_message])
 
@@ -146,7 +147,7 @@ class PlanBuilder(SavesPlan, widgets.VBox):
         self.form.observe(self._form_changed, names="value")
         self.team_box = widgets.VBox()
         self.goals_box = widgets.VBox(layout=widgets.Layout(width="100%"))
-        self.add_goal_button = button(_("Add a goal"), style="primary")
+        self.add_goal_button = adds_fields(button(_("Add a goal"), style="primary"))
         self.add_goal_button.on_click(lambda _b: self.add_goal())
         self.undo_button = button(_("Undo last delete"), tooltip=_("Bring back what was deleted last"))
         self.undo_button.disabled = True
@@ -164,7 +165,7 @@ class PlanBuilder(SavesPlan, widgets.VBox):
                                          description=_("Import a plan file"),
                                          layout=widgets.Layout(min_height="44px", width="auto"))
         self.upload.observe(self._uploaded, names="value")
-        self.import_message = widgets.HTML("")
+        self.import_message = live(widgets.HTML(""))
         self.history = HistoryPanel(
             lambda: versions.history(self.store, self.team_id, self.plan.school_year) if self.plan else [],
             lambda n: versions.describe(self.store, self.team_id, self.plan.school_year, n), self.restore_version)
@@ -189,7 +190,7 @@ class PlanBuilder(SavesPlan, widgets.VBox):
 
     def _say(self, target: widgets.HTML, text: str, kind: str = "info") -> None:
         css = {"error": "shine-plan-error", "info": "shine-meta", "warning": "shine-plan-warning"}[kind]
-        target.value = div(f'<p class="{css}" role="status">{esc(text)}</p>') if text else ""
+        say(target, div(f'<p class="{css}">{esc(text)}</p>') if text else "")
 
     def _team(self, district: str, school: str):
         """The team, matching the spelling already in use ("riverside high " opens "Riverside High")."""
@@ -327,8 +328,7 @@ class PlanBuilder(SavesPlan, widgets.VBox):
         if key == self._chart_key:
             return
         chart = types_covered_chart(self.plan)
-        self.chart.value = (f'<figure style="margin:0"><img src="{chart.data_uri()}" alt="{esc(chart.alt)}" '
-                            f'style="max-width:100%;height:auto"></figure>')
+        self.chart.value = chart.html()
         self._chart_key = key
 
     # --- goals and activities ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Callable
 import ipywidgets as widgets
 
 from shine.i18n import _
+from shine.web.announce import live, say
 from shine.web.html import esc
 
 from ..merge import MINE, THEIRS, Conflict
@@ -32,7 +33,7 @@ class ConflictPanel(widgets.VBox):
         self.rows_box = widgets.VBox()
         self.save_button = button(_("Save with these choices"), style="primary")
         self.save_button.on_click(lambda _b: self.save())
-        self.message = widgets.HTML("")
+        self.message = live(widgets.HTML(""))
         super().__init__([self.intro, self.rows_box, self.save_button, self.message],
                          layout=widgets.Layout(display="none", width="100%"))
         self.add_class("shine-plan-conflicts")
@@ -66,8 +67,8 @@ class ConflictPanel(widgets.VBox):
     def save(self) -> bool:
         left = [c for c in self.conflicts if self.choices[c.key].value is None]
         if left:
-            self.message.value = div('<p class="shine-plan-error" role="alert">' + esc(_(
-                "Choose which to keep for each field ({n} left).").format(n=len(left))) + "</p>")
+            say(self.message, div('<p class="shine-plan-error">' + esc(_(
+                "Choose which to keep for each field ({n} left).").format(n=len(left))) + "</p>"))
             return False
         self.on_chosen({c.key: (self.choices[c.key].value, c.theirs) for c in self.conflicts})
         return True

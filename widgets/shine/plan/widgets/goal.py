@@ -8,6 +8,7 @@ from typing import Callable
 import ipywidgets as widgets
 
 from shine.i18n import _
+from shine.web.announce import adds_fields
 from shine.web.html import esc
 
 from ..model import Activity, Goal, Plan, goal_kinds
@@ -46,7 +47,7 @@ class GoalCard(widgets.VBox):
         self.measure = b.bind("measure", text_input(goal.measure, "measure", area=True))
         self.fields = b.inputs
         self.accordion = widgets.Accordion(layout=widgets.Layout(width="100%"))
-        self.add_activity = button(_("Add an activity to this goal"), style="primary")
+        self.add_activity = adds_fields(button(_("Add an activity to this goal"), style="primary"))
         self.add_activity.on_click(lambda _b: on_action("add", self.goal, None))
         self.up = button(_("Move goal up"))
         self.down = button(_("Move goal down"))

@@ -8,6 +8,7 @@ from typing import Callable
 import ipywidgets as widgets
 
 from shine.i18n import _
+from shine.web.announce import live, say
 from shine.web.html import esc
 
 from ..versions import Version
@@ -42,7 +43,7 @@ class HistoryPanel(widgets.VBox):
                                      tooltip=_("Save this version again as the newest; the others are kept"))
         self.restore_button.disabled = True
         self.restore_button.on_click(lambda _b: self.restore())
-        self.message = widgets.HTML("")
+        self.message = live(widgets.HTML(""))
         self.body = widgets.VBox([self.versions, self.preview, self.restore_button],
                                  layout=widgets.Layout(display="none", width="100%"))
         intro = widgets.HTML(div("<p>" + esc(_(
@@ -78,4 +79,4 @@ class HistoryPanel(widgets.VBox):
 
     def say(self, text: str, kind: str = "info") -> None:
         css = "shine-plan-error" if kind == "error" else "shine-meta"
-        self.message.value = div(f'<p class="{css}" role="status">{esc(text)}</p>') if text else ""
+        say(self.message, div(f'<p class="{css}">{esc(text)}</p>') if text else "")

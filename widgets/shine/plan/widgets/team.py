@@ -8,6 +8,7 @@ from typing import Callable
 import ipywidgets as widgets
 
 from shine.i18n import _
+from shine.web.announce import adds_fields
 from shine.web.html import esc
 
 from ..model import UNNAMED_ROLES, Member, Plan, team_roles
@@ -62,7 +63,7 @@ class TeamEditor(widgets.VBox):
         self.rows_box = widgets.VBox()
         self.new_role = choice_input(role_options(), "parent", "role")
         self.new_role.description = _("Add a seat for")
-        self.add = button(_("Add to the team"), style="primary")
+        self.add = adds_fields(button(_("Add to the team"), style="primary"))
         self.add.on_click(lambda _b: self.add_member(self.new_role.value))
         self.intro = widgets.HTML(div("<p>" + esc(_(
             "List who sits on your Action Team for Partnerships. Names are optional and only for "

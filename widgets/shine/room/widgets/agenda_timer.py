@@ -11,6 +11,7 @@ import ipywidgets as widgets
 
 from shine.i18n import _, get_language
 from shine.store import SessionState, Store, StoreError
+from shine.web.announce import live, say
 from shine.web.html import esc
 
 from ..languages import text_in
@@ -46,7 +47,7 @@ class AgendaTimer(widgets.VBox):
         self.now = now
         self.state: SessionState | None = None
         self.timer = widgets.HTML()
-        self.message = widgets.HTML()
+        self.message = live(widgets.HTML())
         self.rows: dict[str, tuple[widgets.HTML, widgets.Button, widgets.ToggleButton]] = {}
         boxes = []
         for seg in segments:
@@ -108,7 +109,7 @@ class AgendaTimer(widgets.VBox):
         try:
             self.store.room.record_event(self.workshop_id, action, segment_id)
         except StoreError as exc:
-            self.message.value = f'<p role="status">{esc(str(exc))}</p>'
+            say(self.message, f"<p>{esc(str(exc))}</p>")
             return
         self.message.value = ""
         self.sync()

@@ -29,9 +29,9 @@ CSS = PAGE_CSS + """<style>
                  max-width: 70rem; }
 .shine-console h2 { font-size: 1.6rem; } .shine-console h3 { font-size: 1.25rem; margin: 1rem 0 0.3rem; }
 .shine-console .shine-timer { font-size: 1.3rem; }
-.shine-console .widget-html-content { overflow-wrap: anywhere; }
+.shine-console .widget-html-content { overflow-wrap: break-word; }
 .shine-console table { border-collapse: collapse; }
-.shine-console td, .shine-console th { padding: 0.2rem 0.6rem; border-bottom: 1px solid #d9e2ec; text-align: left; }
+.shine-console td, .shine-console th { padding: 0.2rem 0.4rem; border-bottom: 1px solid #d9e2ec; text-align: left; }
 </style>"""
 
 

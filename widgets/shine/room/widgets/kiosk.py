@@ -27,6 +27,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from shine.i18n import _, available_languages, get_language, language, language_name, ngettext, page_language
 from shine.store import POST_KINDS, PostView, Store, StoreError, StoreInputError
+from shine.web.announce import focus_home, focused, live, say
 from shine.web.html import esc
 
 from ..languages import text_in
@@ -37,6 +38,7 @@ IDLE_SECONDS = 120
 OTHERS_SHOWN = 6
 MAX_CODE_CHARS = 12
 NEW_TEAM = "new"
+FORM_HOME = "shine-kiosk-body"  # after "Posted!" the focus goes back to the text box
 
 
 
@@ -63,9 +65,11 @@ def kind_labels() -> dict[str, str]:
     }
 
 
-def _message(kind: str, text: str) -> str:
-    """A confirmation (``ok``) or a problem, as a role=status box screen readers announce."""
-    return f'<div class="shine-{kind}" role="status">{esc(text)}</div>'
+def _message(kind: str, text: str, back_to: str = "") -> str:
+    """A confirmation (``ok``) or a problem, for a live widget that announces it; with ``back_to``
+    it takes the focus, which then goes back to the form (:mod:`shine.web.announce`)."""
+    box = f'<div class="shine-{kind}">{esc(text)}</div>'
+    return focused(box, back_to) if back_to else box
 
 
 def _button(label: str, style: str = "", layout: widgets.Layout | None = None) -> widgets.Button:
@@ -124,7 +128,7 @@ class Kiosk(widgets.VBox):
         self.code = widgets.Text(layout=plain)
         self.join_button = _button("", "primary", layout=plain)
         self.join_title = widgets.HTML(layout=plain, style=html_style)
-        self.join_message = widgets.HTML(layout=plain, style=html_style)
+        self.join_message = live(widgets.HTML(layout=plain, style=html_style))
         self.join_button.on_click(self._speaking(self._join))
         self.join_screen = widgets.VBox([self.join_title, self.code, self.join_button, self.join_message], layout=plain)
         # The language switch stays above every screen; with one catalogued language there is none.
@@ -236,7 +240,7 @@ class Kiosk(widgets.VBox):
         self.team = None
         self._reset_form()
         self._show_team_screen()
-        self.team_message.value = _message("ok", _("Welcome! Choose your school to start."))
+        say(self.team_message, _message("ok", _("Welcome! Choose your school to start.")))
         return True
 
     # --- 1. join ---------------------------------------------------------------------------------
@@ -245,20 +249,20 @@ class Kiosk(widgets.VBox):
         self.touch()
         code = (self.code.value or "").strip()
         if not code:
-            self.join_message.value = _message("problem", _("Please type the join code first."))
+            say(self.join_message, _message("problem", _("Please type the join code first.")))
             return
         if len(code) > MAX_CODE_CHARS or not code.isalnum():
-            self.join_message.value = _message(
-                "problem", _("A join code is six letters and numbers, like K7QH2M. Please check it on the wall."))
+            say(self.join_message, _message(
+                "problem", _("A join code is six letters and numbers, like K7QH2M. Please check it on the wall.")))
             return
         try:
             workshop = self.store.room.workshop_by_code(code)
         except StoreError as exc:
-            self.join_message.value = _message("problem", str(exc))
+            say(self.join_message, _message("problem", str(exc)))
             return
         if workshop is None or (self.expected_workshop is not None and workshop.id != self.expected_workshop):
-            self.join_message.value = _message(
-                "problem", _("That code does not match this workshop. Please check the code on the wall."))
+            say(self.join_message, _message(
+                "problem", _("That code does not match this workshop. Please check the code on the wall.")))
             return
         self.workshop = workshop
         self.setup = workshop.setup or {}
@@ -273,7 +277,7 @@ class Kiosk(widgets.VBox):
         self.school = widgets.Text()
         self.new_team = widgets.VBox([self.district, self.school], layout=widgets.Layout(display="none"))
         self.team_button = _button("", "primary")
-        self.team_message = widgets.HTML()
+        self.team_message = live(widgets.HTML())
         self.team_title = widgets.HTML()
         self.team_choice.observe(self._speaking(self._team_choice_changed), names="value")
         self.team_button.on_click(self._speaking(self._choose_team))
@@ -325,7 +329,7 @@ class Kiosk(widgets.VBox):
                 team = next(t for t in self.store.teams.all() if t.id == choice)
             self.store.room.join(self.workshop.id, self.client_id, team.id)
         except StoreError as exc:
-            self.team_message.value = _message("problem", str(exc))
+            say(self.team_message, _message("problem", str(exc)))
             return
         self.team = team
         if self._post_screen is not None:
@@ -341,7 +345,7 @@ class Kiosk(widgets.VBox):
         self.change_team.on_click(self._speaking(lambda _b: (self.touch(), self._show_team_screen())))
         self.kind_question = widgets.HTML()
         self.kind = widgets.ToggleButtons(options=[(k, k) for k in POST_KINDS], value=None)
-        self.body = widgets.Textarea()
+        self.body = focus_home(widgets.Textarea(), FORM_HOME)
         self.tag_buttons = {}
         self.tag_titles = {}
         groups = []
@@ -358,7 +362,7 @@ class Kiosk(widgets.VBox):
                 self.tag_titles[group] = widgets.HTML()
                 groups += [self.tag_titles[group], box]
         self.post_button = _button("", "success")
-        self.post_message = widgets.HTML()
+        self.post_message = live(widgets.HTML())
         self.kind.observe(lambda _c: self.touch(), names="value")
         self.body.observe(lambda _c: self.touch(), names="value")
         self.post_button.on_click(self._speaking(self._post))
@@ -372,7 +376,7 @@ class Kiosk(widgets.VBox):
             self.other_rows.append((row, text, button))
         self.refresh_button = _button("")
         self.refresh_button.on_click(self._speaking(lambda _b: (self.touch(), self.refresh_others())))
-        self.vote_message = widgets.HTML()
+        self.vote_message = live(widgets.HTML())
         self._shown_posts: list[PostView] = []
         self._voted: set[int] = set()  # posts this kiosk said "me too" to: their buttons stay off
         self._post_screen = widgets.VBox(
@@ -426,25 +430,25 @@ class Kiosk(widgets.VBox):
     def _post(self, _button=None) -> None:
         self.touch()
         if self.kind.value is None:
-            self.post_message.value = _message(
-                "problem", _("Choose what you are posting: a milestone, a challenge, a practice or a question."))
+            say(self.post_message, _message(
+                "problem", _("Choose what you are posting: a milestone, a challenge, a practice or a question.")))
             return
         tags = [tag for tag, button in self.tag_buttons.items() if button.value]
         try:
             state = self.store.room.session_state(self.workshop.id)
             if not state.posting_open:
-                self.post_message.value = _message(
+                say(self.post_message, _message(
                     "problem", _("Posting is paused for this part of the agenda. Your text is still here; "
-                                 "post it when the facilitator opens posting again."))
+                                 "post it when the facilitator opens posting again.")))
                 return
             self.store.room.add_post(self.workshop.id, self.kind.value, self.body.value, self.client_id,
                                      team_id=self.team.id, tags=tags, segment_id=state.segment_id)
         except StoreError as exc:
-            self.post_message.value = _message("problem", str(exc))
+            say(self.post_message, _message("problem", str(exc)))
             return
         self._reset_form()
-        self.post_message.value = _message(
-            "ok", _("Posted! It is on the wall now. The form is empty again for the next post."))
+        say(self.post_message, _message(
+            "ok", _("Posted! It is on the wall now. The form is empty again for the next post."), FORM_HOME))
         self.refresh_others()
 
     # --- 4. me too --------------------------------------------------------------------------------
@@ -453,7 +457,7 @@ class Kiosk(widgets.VBox):
         try:
             posts = self.store.room.posts(self.workshop.id, limit=OTHERS_SHOWN, exclude_client=self.client_id)
         except StoreError as exc:
-            self.vote_message.value = _message("problem", str(exc))
+            say(self.vote_message, _message("problem", str(exc)))
             return
         self._shown_posts = posts
         self._label_others()
@@ -467,9 +471,9 @@ class Kiosk(widgets.VBox):
                 continue
             post = posts[i]
             where = esc(post.school) if post.school else esc(_("a team"))
-            # The post is shown as typed, in whatever language it was written: no lang of ours on it.
+            # The post is shown as typed, in its own language (no lang of ours on it) and direction.
             text.value = (f'<span class="shine-kind" lang="{self.lang}">{esc(labels.get(post.kind, post.kind))}</span>'
-                          f" · {where}<br>{esc(post.body)}")
+                          f' · <bdi>{where}</bdi><div dir="auto">{esc(post.body)}</div>')
             button.description = ngettext("Me too ({n})", "Me too ({n})", post.votes).format(n=post.votes)
             button.disabled = post.id in self._voted
             row.layout.display = "flex"
@@ -481,12 +485,12 @@ class Kiosk(widgets.VBox):
         try:
             counted = self.store.room.vote(post.id, self._voter())
         except StoreError as exc:
-            self.vote_message.value = _message("problem", str(exc))
+            say(self.vote_message, _message("problem", str(exc)))
             return
         self._voted.add(post.id)
         if counted:
             self._shown_posts[index] = replace(post, votes=post.votes + 1)
-            self.vote_message.value = _message("ok", _("Thank you: your “me too” is counted."))
+            say(self.vote_message, _message("ok", _("Thank you: your “me too” is counted.")))
         else:
-            self.vote_message.value = _message("ok", _("You already said “me too” to this post; it counts once."))
+            say(self.vote_message, _message("ok", _("You already said “me too” to this post; it counts once.")))
         self._label_others()

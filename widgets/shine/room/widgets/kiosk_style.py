@@ -6,7 +6,8 @@ from shine.web.html import PAGE_CSS
 
 CSS = PAGE_CSS + """
 <style>
-.shine-kiosk { max-width: 36rem; width: 100%; box-sizing: border-box;
+.shine-kiosk { --jp-widgets-inline-height: 2.8rem; /* every field, drop-down and button: 44 px or more */
+               max-width: 36rem; width: 100%; box-sizing: border-box;
                font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933; }
 .shine-kiosk .widget-html-content, .shine-kiosk .widget-label { font-size: 1.1rem; line-height: 1.45; }
 .shine-kiosk h2 { font-size: 1.5rem; margin: 0.3rem 0 0.4rem; }

@@ -1,5 +1,8 @@
 """Moderation for the facilitator: the newest posts, each with Hide / Show. Hiding takes a post
-off the wall and the kiosks but keeps it in the store (and in the export), marked hidden."""
+off the wall and the kiosks but keeps it in the store (and in the export), marked hidden.
+
+A post is shown in its own writing direction (``dir="auto"``: Arabic or Hebrew right to left), and
+the school's name is isolated from the counts around it; what a click did is announced."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import ipywidgets as widgets
 
 from shine.i18n import _, ngettext
 from shine.store import PostView, Store, StoreError
+from shine.web.announce import live, say
 from shine.web.html import esc
 
 from .kiosk import kind_labels
@@ -19,7 +23,7 @@ class ModerationList(widgets.VBox):
         self.store = store
         self.workshop_id = workshop_id
         self.shown: list[PostView] = []
-        self.message = widgets.HTML()
+        self.message = live(widgets.HTML())
         self.rows = []
         for _i in range(rows):
             text = widgets.HTML(layout=widgets.Layout(width="100%"))
@@ -36,7 +40,7 @@ class ModerationList(widgets.VBox):
         try:
             self.shown = self.store.room.posts(self.workshop_id, include_hidden=True, limit=len(self.rows))
         except StoreError as exc:
-            self.message.value = f'<p role="status">{esc(str(exc))}</p>'
+            self.message.value = f"<p>{esc(str(exc))}</p>"  # said once, not again at every refresh
             return
         for i, (box, text, button) in enumerate(self.rows):
             if i >= len(self.shown):
@@ -47,8 +51,8 @@ class ModerationList(widgets.VBox):
             state = _("HIDDEN") + " · " if post.hidden else ""
             where = post.school or _("a team")
             kind = kind_labels().get(post.kind, post.kind)  # "Question", "Pregunta": never the raw code
-            text.value = (f'<span data-post-id="{post.id}">{esc(state)}<b>{esc(kind)}</b> · '
-                          f"{esc(where)} · {esc(votes)}<br>{esc(post.body[:300])}</span>")
+            text.value = (f'<div data-post-id="{post.id}">{esc(state)}<b>{esc(kind)}</b> · '
+                          f'<bdi>{esc(where)}</bdi> · {esc(votes)}<div dir="auto">{esc(post.body[:300])}</div></div>')
             button.description = _("Show") if post.hidden else _("Hide")
             button.button_style = "" if post.hidden else "danger"
             box.layout.display = "flex"
@@ -68,7 +72,8 @@ class ModerationList(widgets.VBox):
         try:
             self.store.room.moderate(post_id, action, _("by the facilitator"))
         except StoreError as exc:
-            self.message.value = f'<p role="status">{esc(str(exc))}</p>'
+            say(self.message, f"<p>{esc(str(exc))}</p>")
             return
-        self.message.value = ""
         self.refresh()
+        done = _("Taken off the wall and the kiosks.") if action == "hide" else _("Back on the wall and the kiosks.")
+        say(self.message, f"<p>{esc(done)}</p>")

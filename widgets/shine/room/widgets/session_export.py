@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from shine.i18n import _, get_language, ngettext
 from shine.store import Store, StoreError, shine_home
+from shine.web.announce import live
 from shine.web.html import esc
 from shine.web.sheets import csv_text
 
@@ -129,7 +130,7 @@ class ExportPanel(widgets.VBox):
     def __init__(self, store: Store, workshop_id: int):
         self.store = store
         self.workshop_id = workshop_id
-        self.result = widgets.HTML()
+        self.result = live(widgets.HTML())
         self.buttons = {
             "csv": widgets.Button(description=_("Export CSV")),
             "json": widgets.Button(description=_("Export JSON")),
@@ -148,9 +149,9 @@ class ExportPanel(widgets.VBox):
             path = export_folder(self.store, self.workshop_id) / name
             path.write_text(text, encoding="utf-8")
         except (StoreError, OSError) as exc:
-            self.result.value = f'<p role="status">{esc(str(exc))}</p>'
+            self.result.value = f'<p>{esc(str(exc))}</p>'
             return None
         link = _download_link(name, mime, text, _("Download {name}").format(name=name))
         saved = esc(_("Saved to {path}").format(path=path))
-        self.result.value = f'<p role="status">{saved} · {link}</p>'
+        self.result.value = f'<p>{saved} · {link}</p>'
         return path

@@ -20,6 +20,7 @@ import ipywidgets as widgets
 
 from shine.i18n import _, get_language, ngettext, page_language
 from shine.store import PostView, Store, StoreError
+from shine.web.announce import live
 from shine.web.html import PAGE_CSS, esc
 
 from ..languages import html_in, plain_in, room_languages, text_in
@@ -63,6 +64,12 @@ CSS = PAGE_CSS + """
 .shine-wall img.shine-chart { max-width: 100%; height: auto; }
 .shine-wall .shine-also { font-weight: normal; color: #3e4c59; }
 .shine-wall .shine-problem { background: #fff4e5; border-left: 6px solid #c2410c; padding: 0.4rem 0.8rem; }
+/* The newest post is the largest: readable from the back of the room on a projector. */
+.shine-wall .shine-tiles .shine-tile:first-child .shine-body { font-size: 1.35em; }
+@media (min-width: 1200px) { .shine-wall .shine-tiles .shine-tile:first-child { grid-column: span 2; } }
+/* "3 new posts" is for screen readers; the count above says it to everyone else. */
+.shine-wall-news { position: absolute !important; width: 1px !important; height: 1px !important; overflow: hidden !important;
+                   clip-path: inset(50%); white-space: nowrap; margin: -1px !important; padding: 0 !important; }
 </style>
 """
 
@@ -93,6 +100,11 @@ class Wall(widgets.VBox):
         self.tiles = widgets.HTML()
         self.challenges = widgets.HTML()
         self.chart = widgets.HTML()
+        # "2 new posts", said politely when the count grows (a live region that stays in the page
+        # and changes only then, not on every poll).
+        self.news = live(widgets.HTML())
+        self.news.add_class("shine-wall-news")
+        self.announced: int | None = None
         self.posts: dict[int, PostView] = {}
         self.fingerprint: tuple | None = None
         self.chart_drawn_at: float | None = None
@@ -106,7 +118,7 @@ class Wall(widgets.VBox):
             self._task = None
             return
         self.status = widgets.HTML()  # says when the database cannot be read or written; empty otherwise
-        self.children = [self.status, *self.children]
+        self.children = [self.status, self.news, *self.children]
         self.problem = getattr(self.store, "problem", None)  # damaged or read-only: said for as long as it lasts
         try:
             self.workshop = self.store.room.workshop(self.workshop_id)
@@ -152,6 +164,7 @@ class Wall(widgets.VBox):
         self.status.value = self._trouble_html(self.problem) if self.problem is not None else ""
         if changed:
             self._draw()
+            self._announce()
             self.fingerprint = fingerprint
             self.chart_stale = True
         elif not self.chart_stale:
@@ -187,6 +200,15 @@ class Wall(widgets.VBox):
         self._panel(self.tiles, lambda: self._tiles_html(posts[:TILES]))
         self._panel(self.challenges, lambda: self._challenges_html(posts))
 
+    def _announce(self) -> None:
+        """Say how many posts arrived since the wall was last drawn (nothing on the first drawing,
+        nor when a post is only hidden or voted on)."""
+        count = self.count
+        if self.announced is not None and count > self.announced:
+            new = count - self.announced
+            self.news.value = "<p>" + self._say(lambda: ngettext("{n} new post", "{n} new posts", new).format(n=new)) + "</p>"
+        self.announced = count
+
     def _panel(self, widget: widgets.HTML, draw: Callable[[], str]) -> None:
         """Draw one part of the wall; a part that fails says so in its place and the rest goes on
         (no post, name or tag may take the whole wall down)."""
@@ -212,7 +234,7 @@ class Wall(widgets.VBox):
             label = plain_in(self.languages, lambda: _("QR code for the kiosk page"))
             qr = (f'<div><div role="img" aria-label="{esc(label)}">{qr_svg(self.kiosk_url)}</div>'
                   f'<div class="shine-meta">{esc(self.kiosk_url)}</div></div>')
-        return (f'<div class="shine-top"><div><h1>{esc(self.workshop.name)}</h1>'
+        return (f'<div class="shine-top"><div><h1><bdi>{esc(self.workshop.name)}</bdi></h1>'
                 f'<p>{join} <span class="shine-code">{esc(self.workshop.code)}</span></p>'
                 f'<p class="shine-count shine-wall-count" data-count="{len(posts)}" data-newest="{newest}">'
                 f"{count}</p></div>{qr}</div>")
@@ -234,10 +256,10 @@ class Wall(widgets.VBox):
             if p.kind == "milestone":
                 badge = "🎉 " + badge + " 🎉"
             tags = ", ".join(self._tag_label(t) for t in p.tags)
-            where = esc(p.school) if p.school else self._say(lambda: _("a team"))
-            meta = " · ".join(x for x in (where, esc(tags)) if x)
+            where = f"<bdi>{esc(p.school)}</bdi>" if p.school else self._say(lambda: _("a team"))
+            meta = " · ".join(x for x in (where, f"<bdi>{esc(tags)}</bdi>" if tags else "") if x)
             tiles.append(f'<div class="shine-tile shine-{esc(p.kind)}" data-post-id="{p.id}">'
-                         f'<div class="shine-badge">{badge}</div><div class="shine-body">{esc(p.body)}</div>'
+                         f'<div class="shine-badge">{badge}</div><div class="shine-body" dir="auto">{esc(p.body)}</div>'
                          f'<div class="shine-meta">{meta}</div></div>')
         return title + '<div class="shine-tiles">' + "".join(tiles) + "</div>"
 
@@ -249,8 +271,8 @@ class Wall(widgets.VBox):
         items = []
         for p in ranked:
             votes = self._say(lambda: ngettext("{n} me too", "{n} me too", p.votes).format(n=p.votes))
-            where = esc(p.school) if p.school else self._say(lambda: _("a team"))
-            items.append(f'<li data-post-id="{p.id}"><span class="shine-votes">{votes}</span>: {esc(p.body)} '
+            where = f"<bdi>{esc(p.school)}</bdi>" if p.school else self._say(lambda: _("a team"))
+            items.append(f'<li data-post-id="{p.id}"><span class="shine-votes">{votes}</span>: <bdi>{esc(p.body)}</bdi> '
                          f'<span class="shine-meta">({where})</span></li>')
         return title + '<ol class="shine-ranked">' + "".join(items) + "</ol>"
 
@@ -268,7 +290,8 @@ class Wall(widgets.VBox):
             schools="; ".join(f"{k} {v}" for k, v in by_school)), separator=" ")
         data = base64.b64encode(png).decode()
         return ("<h2>" + self._say(lambda: _("What we are posting about")) + "</h2>"
-                f'<img class="shine-chart" alt="{esc(alt)}" src="data:image/png;base64,{data}">')
+                f'<img class="shine-chart" alt="{esc(alt)}" src="data:image/png;base64,{data}">'
+                + _chart_tables(by_tag, by_school, self.languages))
 
 
 def _chart_png(by_tag: list[tuple[str, int]], by_school: list[tuple[str, int]], languages: list[str]) -> bytes:
@@ -295,6 +318,22 @@ def _chart_png(by_tag: list[tuple[str, int]], by_school: list[tuple[str, int]], 
     out = io.BytesIO()
     fig.savefig(out, format="png")
     return out.getvalue()
+
+
+def _chart_tables(by_tag: list[tuple[str, int]], by_school: list[tuple[str, int]], languages: list[str]) -> str:
+    """The charts' numbers as two tables, in a closed "Data table" section a screen reader can read."""
+    from shine.web.charts import table_html
+
+    def say(make) -> str:
+        return plain_in(languages, make)
+
+    posts = say(lambda: _("Number of posts"))
+    tables = (table_html([say(lambda: _("Type or standard")), posts], [[k, str(v)] for k, v in by_tag],
+                         say(lambda: _("Posts by type of involvement or standard")))
+              + table_html([say(lambda: _("School")), posts], [[k, str(v)] for k, v in by_school],
+                           say(lambda: _("Posts by school"))))
+    summary = esc(say(lambda: _("Data table")))
+    return f'<details class="shine-chart-data"><summary>{summary}</summary>{tables}</details>'
 
 
 def _shorten(text: str, limit: int = 28) -> str:
