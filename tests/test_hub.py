@@ -10,9 +10,12 @@ participant survive a restart of the hub; the idle culler stops an idle server. 
 ``shine hub demo`` starts and stops cleanly.
 
 The participants' Python: the project's virtualenv is usually made from a Python under root's
-home (pyenv), which OS users cannot run. Their servers then run on the machine's own Python of
-the same version over the same installed packages (a virtualenv whose folders link to the
-project's), the way a district server runs them from a virtualenv in /opt.
+home (pyenv), which OS users cannot run. The test lets them through root's home (o+x: through,
+not list) for its duration, so every OS user runs the very interpreter and packages the hub runs,
+as on a district server (a virtualenv in /opt). Where that is not possible, their servers run on
+the machine's own Python of the same version over the same installed packages; a different patch
+release can differ (soupsieve on Python 3.11.2 cannot parse the selectors nbconvert's HTML export
+uses, so feedback pages fail there).
 """
 
 from __future__ import annotations
@@ -43,14 +46,16 @@ from conftest import free_port, need_system, system_tool
 from shine import content
 from shine.cli import main as shine_main
 from shine.hub import config as hub_config
+from shine.hub.courses import grader_account
 from shine.hub.demo import stop_hub
-from shine.hub.roster import Roster, RosterError, district_group
+from shine.hub.rooms import open_room
+from shine.hub.roster import CourseEntry, Roster, RosterError, district_group
 from shine.hub.settings import HubSettings, HubSettingsError
 from shine.hub.singleuser import link_modules
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEPLOYED_CONFIG = REPO_ROOT / "deploy" / "hub" / "jupyterhub_config.py"
-STARTUP_S = 90
+STARTUP_S = 240  # the hub starts its services (two formgraders, a room) one after another
 SPAWN_S = 150  # two servers starting at once on two busy cores
 
 
@@ -118,7 +123,7 @@ def test_the_configuration_sets_up_proxy_spawner_culler_and_groups(tmp_path):
     settings = HubSettings.from_env({
         "SHINE_DB_URL": f"sqlite:///{store}", "SHINE_HUB_AUTH": "dummy", "SHINE_HUB_ROSTER": str(roster),
         "SHINE_HUB_STATE_DIR": str(tmp_path / "state"), "SHINE_HUB_PORT": "9000", "SHINE_HUB_CULL_TIMEOUT": "900",
-        "SHINE_HUB_PYTHON": "/opt/time-to-shine/bin/python"})
+        "SHINE_HUB_PYTHON": "/opt/time-to-shine/bin/python", "SHINE_HUB_NBGRADER_DIR": str(tmp_path / "nbgrader")})
     c = Config()
     hub_config.configure(c, settings)
     assert store.is_file()  # the store's schema is made before any participant's kernel opens it
@@ -136,9 +141,63 @@ def test_the_configuration_sets_up_proxy_spawner_culler_and_groups(tmp_path):
     assert Path(c.Spawner.environment["SHINE_CURRICULUM"]) == settings.curriculum
     [culler] = c.JupyterHub.services
     assert culler["name"] == "idle-culler" and "--timeout=900" in culler["command"]
-    [role] = c.JupyterHub.load_roles
+    role, server_role = c.JupyterHub.load_roles
     assert role["services"] == ["idle-culler"] and "delete:servers" in role["scopes"]
+    assert server_role["name"] == "server" and "read:users:groups!user" in server_role["scopes"]
     assert "admin:users" not in role["scopes"]  # a culled participant keeps their account
+
+
+def test_courses_and_rooms_of_the_roster_become_services_with_their_own_roles(tmp_path):
+    """What the hub reads at its start for nbgrader courses and rooms (the demo's spawner: no OS
+    users needed here; the end-to-end test below runs them as their own OS accounts)."""
+    from shine.hub.courses import course_dir
+    from shine.store import Store
+
+    store = f"sqlite:///{tmp_path / 'shine.db'}"
+    with Store(store) as opened:
+        code = opened.room.create_workshop("Regional meeting", "regional-meeting").code
+    roster = tmp_path / "roster.yaml"
+    roster.write_text(Roster(districts={"Groton": ["ana", "carlos"]}, courses={
+        "groton-fall": CourseEntry(trainers=["maria"], participants=["ana", "carlos"]),
+        "not-made-yet": CourseEntry(trainers=["maria"], participants=["ana"])}, rooms=[code, "NOSUCH"]).to_yaml())
+    settings = HubSettings.from_env({
+        "SHINE_DB_URL": store, "SHINE_HUB_AUTH": "dummy", "SHINE_HUB_ROSTER": str(roster),
+        "SHINE_HUB_SPAWNER": "demo", "SHINE_HUB_HOMES": str(tmp_path / "homes"),
+        "SHINE_HUB_STATE_DIR": str(tmp_path / "state"), "SHINE_HUB_NBGRADER_DIR": str(tmp_path / "nbgrader")})
+    course_dir(settings, "groton-fall").mkdir(parents=True)
+    (course_dir(settings, "groton-fall") / "nbgrader_config.py").write_text("c = get_config()\n")
+    c = Config()
+    hub_config.configure(c, settings)
+    services = {s["name"]: s for s in c.JupyterHub.services}
+    assert set(services) == {"idle-culler", "groton-fall", f"room-{code.lower()}"}  # what is not ready waits
+    formgrader = services["groton-fall"]
+    assert formgrader["cwd"] == str(course_dir(settings, "groton-fall"))
+    assert "jupyterhub.singleuser" in formgrader["command"]
+    assert formgrader["url"].startswith("http://127.0.0.1:") and formgrader["oauth_no_confirm"]
+    roles = {r["name"]: r for r in c.JupyterHub.load_roles}
+    assert roles["formgrade-groton-fall"]["scopes"][0] == "access:services!service=groton-fall"
+    assert not any(s.startswith("access:") for s in roles["nbgrader-groton-fall"]["scopes"])  # see, not open
+    assert c.JupyterHub.load_groups["nbgrader-groton-fall"] == {"users": ["ana", "carlos"]}
+    room = services[f"room-{code.lower()}"]
+    assert f"--prefix=/services/room-{code.lower()}/" in room["command"] and "user" not in room  # demo: this user
+    assert room["environment"]["SHINE_DB_URL"] == store  # every post goes to the shared store
+    shared = Path(c.Spawner.environment["JUPYTER_CONFIG_PATH"])
+    assert "JupyterHubAuthPlugin" in (shared / "nbgrader_config.py").read_text()
+    assert json.loads((shared / "jupyter_server_config.json").read_text())["ServerApp"]["jpserver_extensions"][
+        "nbgrader.server_extensions.formgrader"] is False
+    exchange = tmp_path / "nbgrader" / "exchange"
+    assert exchange.stat().st_mode & 0o7777 == 0o1777  # everyone writes, nobody removes another's files
+
+
+def test_a_roster_with_a_course_nobody_grades_or_a_bad_course_id_is_refused():
+    with pytest.raises(RosterError) as caught:
+        Roster.from_data({"courses": {"Groton Fall": {"trainers": ["maria"]}, "room-101": {"trainers": ["maria"]},
+                                      "ok-course": {"participants": ["ana"]}, "odd": {"graders": ["x"]}},
+                          "rooms": ["abc!"]})
+    text = " ".join(caught.value.problems)
+    assert "'Groton Fall' cannot be a course id" in text and "'room-101' cannot be a course id" in text
+    assert "Course ok-course has no trainer" in text and "Course odd: give its trainers" in text
+    assert "'ABC!' are not workshop join codes" in text
 
 
 def test_the_deployed_config_file_is_the_one_shine_hub_config_prints(capsys):
@@ -295,6 +354,10 @@ def participants_python(base: Path, user: str) -> str:
     """A Python the participants can run, with this project's packages (see the module's doc)."""
     if _reachable_by(user, sys.executable):
         return sys.executable
+    if os.geteuid() == 0:  # the project's own interpreter, through its private parent folders
+        _let_others_through(Path(sys.executable).resolve(), REPO_ROOT / "widgets", REPO_ROOT / "modules")
+        if _reachable_by(user, sys.executable):
+            return sys.executable
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     system = next((p for p in (f"/usr/bin/{version}", f"/usr/local/bin/{version}") if os.access(p, os.X_OK)), None)
     if system is None:
@@ -331,6 +394,9 @@ class Hub:
     log: Path | None = None
     starts: int = 0
     tokens: dict[str, str] = field(default_factory=dict)
+    courses: dict[str, str] = field(default_factory=dict)  # district -> course id
+    room: tuple[str, str] = ("", "")  # the workshop's join code, its facilitator key
+    gradebook_conninfo: dict[str, str] = field(default_factory=dict)
 
     def start(self, **overrides: str) -> None:
         self.starts += 1
@@ -387,7 +453,8 @@ class Hub:
         return self.tokens[name]
 
     def as_user(self, name: str, method: str, path: str, **kwargs) -> requests.Response:
-        return requests.request(method, f"{self.url}user/{name}/{path}", timeout=60,
+        kwargs.setdefault("timeout", 60)
+        return requests.request(method, f"{self.url}user/{name}/{path}",
                                 headers={"Authorization": f"token {self.user_token(name)}"}, **kwargs)
 
 
@@ -424,13 +491,18 @@ def hub(postgres_server):
     tag = uuid.uuid4().hex[:6]
     base = Path(tempfile.mkdtemp(prefix="shine-hub-test-", dir="/tmp"))
     base.chmod(0o755)  # the participants' homes are in here
-    users = {"groton": f"ana-{tag}", "windsor": f"ben-{tag}"}
+    # Two trainers, six participants in two districts; "groton"/"windsor" are the first of each.
+    users = {"groton": f"ana-{tag}", "windsor": f"ben-{tag}", "trainer-groton": f"maria-{tag}",
+             "trainer-windsor": f"jose-{tag}", "groton-2": f"carlos-{tag}", "groton-3": f"dee-{tag}",
+             "windsor-2": f"femi-{tag}", "windsor-3": f"gus-{tag}"}
+    courses = {"groton": f"groton-{tag}", "windsor": f"windsor-{tag}"}
+    room_user = f"rooms-{tag}"
     created: list[str] = []
-    databases = [f"hub_{tag}", f"shine_{tag}"]
+    databases = [f"hub_{tag}", f"shine_{tag}", *(f"gradebook_{c.replace('-', '_')}" for c in courses.values())]
     hub = None
     try:
         with psycopg.connect(postgres_server.conninfo(), autocommit=True) as conn:
-            for db in databases:
+            for db in databases[:2]:  # the gradebooks: shine course init --hub makes them
                 conn.execute(f'CREATE DATABASE "{db}"')
         (base / "home").mkdir()
         (base / "home").chmod(0o755)
@@ -438,9 +510,14 @@ def hub(postgres_server):
             subprocess.run(["useradd", "--create-home", "--home-dir", str(base / "home" / name), "--shell",
                             "/bin/bash", "--user-group", name], check=True, capture_output=True, timeout=60)
             created.append(name)
+        created.extend([*(grader_account(c) for c in courses.values()), room_user])  # made by shine, removed here
         python = participants_python(base, users["groton"])
         roster = base / "roster.yaml"
-        roster.write_text(Roster(districts={"Groton": [users["groton"]], "Windsor": [users["windsor"]]}).to_yaml())
+        district_of = {d: [n for role, n in users.items() if role.startswith(d.lower())] for d in ("Groton", "Windsor")}
+        course_roster = Roster(
+            trainers=[users["trainer-groton"], users["trainer-windsor"]], districts=district_of,
+            courses={courses[d.lower()]: CourseEntry(trainers=[users[f"trainer-{d.lower()}"]], participants=members)
+                     for d, members in district_of.items()})
         token = uuid.uuid4().hex
         config_dir = base / "config.d"
         config_dir.mkdir()
@@ -456,15 +533,34 @@ def hub(postgres_server):
                    SHINE_HUB_AUTH="dummy", SHINE_HUB_ROSTER=str(roster), SHINE_HUB_IP="127.0.0.1",
                    SHINE_HUB_PORT=str(port), SHINE_HUB_API_PORT=str(free_port()),
                    SHINE_HUB_PROXY_API_PORT=str(free_port()), SHINE_HUB_STATE_DIR=str(base / "state"),
-                   SHINE_HUB_CONFIG_DIR=str(config_dir), SHINE_HUB_PYTHON=python, SHINE_HUB_PROXY=proxy)
+                   SHINE_HUB_CONFIG_DIR=str(config_dir), SHINE_HUB_PYTHON=python, SHINE_HUB_PROXY=proxy,
+                   SHINE_HUB_NBGRADER_DIR=str(base / "nbgrader"), SHINE_HUB_ROOM_USER=room_user,
+                   SHINE_HUB_ROOM_KIOSKS="0")
+        # What an administrator does before the hub starts: a workshop for a room, the courses.
+        roster.write_text(course_roster.to_yaml())
+        workshop, key = open_room(HubSettings.from_env(env), name="Regional meeting")
+        course_roster.rooms = [workshop.code]
+        roster.write_text(course_roster.to_yaml())
+        inits = [subprocess.Popen([sys.executable, "-m", "shine", "course", "init", "--hub", course_id], env=env,
+                                  cwd=base, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                 for course_id in courses.values()]  # as root, both at once
+        for init in inits:
+            said = init.communicate(timeout=300)[0]
+            assert init.returncode == 0 and "is ready in" in said, said
         hub = Hub(base=base, env=env, url=f"http://127.0.0.1:{port}/", token=token, users=users,
-                  store_url=env["SHINE_DB_URL"], store_conninfo=postgres_server.conninfo(databases[1]))
+                  store_url=env["SHINE_DB_URL"], store_conninfo=postgres_server.conninfo(databases[1]),
+                  courses=courses, room=(workshop.code, key), gradebook_conninfo={
+                      c: postgres_server.conninfo(f"gradebook_{c.replace('-', '_')}") for c in courses.values()})
         hub.start()
         yield hub
     finally:
         if hub is not None:
             hub.stop()
         for name in created:
+            try:
+                pwd.getpwnam(name)
+            except KeyError:
+                continue
             end_processes_of(name)
             subprocess.run(["userdel", "--remove", name], capture_output=True, timeout=60)
         shutil.rmtree(base, ignore_errors=True)
@@ -473,14 +569,15 @@ def hub(postgres_server):
                 conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
-def log_in_by_form(url: str, name: str) -> requests.Session:
+def log_in_by_form(url: str, name: str, spawn: bool = True) -> requests.Session:
     """What a browser does with the hub's login page: its _xsrf cookie, then the form."""
     session = requests.Session()
     assert session.get(url + "hub/login", timeout=30).status_code == 200
     answer = session.post(url + "hub/login", data={"username": name, "password": "any", "_xsrf":
                                                    session.cookies["_xsrf"]}, allow_redirects=False, timeout=30)
     assert answer.status_code == 302, answer.text[:500]
-    session.get(url + "hub/spawn", timeout=60)  # where the login sends them: their server starts
+    if spawn:
+        session.get(url + "hub/spawn", timeout=60)  # where the login sends them: their server starts
     return session
 
 
@@ -489,7 +586,8 @@ def test_two_participants_log_in_and_one_uses_module_01_in_voila(hub, page, arti
     listed = hub.api("GET", "groups")
     assert listed.status_code == 200, listed.text
     groups = {g["name"]: g["users"] for g in listed.json()}
-    assert groups["district-groton"] == [ana] and groups["district-windsor"] == [ben]
+    assert ana in groups["district-groton"] and ben in groups["district-windsor"]
+    assert len(groups["district-groton"]) == len(groups["district-windsor"]) == 3
     services = {s["name"] for s in hub.api("GET", "services").json().values()}
     assert {"idle-culler", "test-admin"} <= services  # the config folder adds to the services, keeps ours
 
@@ -587,13 +685,190 @@ def store_teams(hub: Hub) -> set[tuple[str, str]]:
         return {tuple(row) for row in conn.execute("SELECT district, school FROM teams")}
 
 
+# --------------------------------------------------------------------------
+# nbgrader courses, and a room as a service
+# --------------------------------------------------------------------------
+
+AID = "principles-in-practice"
+
+
+def get_service(session: requests.Session, url: str, timeout: float = SPAWN_S) -> requests.Response:
+    """A service the hub started with itself may still be starting: the proxy answers 503 until then."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = session.get(url, timeout=60)
+        if answer.status_code not in (502, 503) or time.monotonic() > deadline:
+            return answer
+        time.sleep(1)
+
+
+def course_folder(hub: Hub, course_id: str) -> Path:
+    return Path(hub.env["SHINE_HUB_NBGRADER_DIR"]) / "courses" / course_id
+
+
+def as_grader(hub: Hub, course_id: str, *args: str) -> str:
+    """``shine course ...`` as the course's grader account: what a trainer types in a terminal of
+    the course's formgrader service, which runs as that account."""
+    folder = course_folder(hub, course_id)
+    python = hub.env["SHINE_HUB_PYTHON"]
+    env = {"PATH": f"{Path(python).parent}:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(folder)}
+    runuser = shutil.which("runuser") or "runuser"
+    done = subprocess.run([runuser, "-u", grader_account(course_id), "--", python, "-m", "shine", "course", *args,
+                           "--dir", str(folder)], cwd=folder, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def assignment_action(hub: Hub, name: str, action: str, course_id: str) -> list[dict]:
+    """What JupyterLab's Assignments tab asks the participant's server (nbgrader's assignment list)."""
+    if action == "list":
+        answer = hub.as_user(name, "GET", "assignments", params={"course_id": course_id})
+    else:
+        answer = hub.as_user(name, "POST", f"assignments/{action}",
+                             data={"course_id": course_id, "assignment_id": AID}, timeout=240)
+    assert answer.status_code == 200, answer.text[:500]
+    listed = answer.json()
+    assert listed["success"], listed
+    return listed["value"]
+
+
+def test_two_courses_each_trainer_reaches_only_their_own_formgrader(hub):
+    groton, windsor = hub.courses["groton"], hub.courses["windsor"]
+    maria, jose = hub.users["trainer-groton"], hub.users["trainer-windsor"]
+    groups = {g["name"]: g["users"] for g in hub.api("GET", "groups").json()}
+    assert groups[f"formgrade-{groton}"] == [maria] and groups[f"formgrade-{windsor}"] == [jose]
+    assert sorted(groups[f"nbgrader-{groton}"]) == sorted(hub.users[r] for r in ("groton", "groton-2", "groton-3"))
+    services = hub.api("GET", "services").json()
+    assert {groton, windsor, f"room-{hub.room[0].lower()}"} <= set(services)
+    for course_id in (groton, windsor):  # each formgrader runs as its course's own grader account
+        pid = services[course_id].get("pid") or 0
+        assert pid and psutil.Process(pid).username() == grader_account(course_id), services[course_id]
+        assert course_folder(hub, course_id).stat().st_mode & 0o077 == 0  # its gradebook password stays there
+
+    sessions = {name: log_in_by_form(hub.url, name, spawn=False) for name in hub.users.values()}  # all eight
+    for trainer, own, other in ((maria, groton, windsor), (jose, windsor, groton)):
+        mine = get_service(sessions[trainer], f"{hub.url}services/{own}/formgrader")
+        assert mine.status_code == 200 and "formgrader" in mine.text.lower(), (mine.status_code, mine.text[:300])
+        theirs = get_service(sessions[trainer], f"{hub.url}services/{other}/formgrader")
+        assert theirs.status_code == 403, (theirs.status_code, theirs.url)
+    participant = get_service(sessions[hub.users["groton-2"]], f"{hub.url}services/{groton}/formgrader")
+    assert participant.status_code == 403
+
+
+def test_an_assignment_is_released_fetched_answered_submitted_graded_and_returned(hub):
+    from shine.course import exercises as ex
+
+    groton, windsor = hub.courses["groton"], hub.courses["windsor"]
+    ana, ben = hub.users["groton"], hub.users["windsor"]
+    hub.ensure_running(ana)
+    hub.ensure_running(ben)
+    # A participant's server has no formgrader and no assignment creation; the Assignments tab it has.
+    assert hub.as_user(ana, "GET", "formgrader").status_code == 404
+    lab = hub.as_user(ana, "GET", "lab").text
+    page_config = json.loads(re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', lab, re.S).group(1))
+    off = page_config["disabledExtensions"]
+    assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"} <= set(off), off
+    assert "@jupyter/nbgrader:assignment-list" not in off
+
+    assert "Released" in as_grader(hub, groton, "release", AID)
+    [listed] = assignment_action(hub, ana, "list", "")  # every course she takes: only Groton's
+    assert (listed["course_id"], listed["assignment_id"], listed["status"]) == (groton, AID, "released")
+    assert assignment_action(hub, ben, "list", "") == []  # Ben takes Windsor's course only
+    assert not any(a["status"] == "fetched" for a in assignment_action(hub, ben, "fetch", groton))
+    assert not (hub.base / "home" / ben / groton).exists()
+
+    fetched = assignment_action(hub, ana, "fetch", groton)
+    assert [a["status"] for a in fetched] == ["fetched"]
+    folder = f"{groton}/{AID}"
+    with tempfile.TemporaryDirectory() as scratch:  # her answers, as the exercise's widgets save them
+        key = ex.key_answers(AID)
+        for item in ex.assignment(AID).items:
+            ex.save_answer(AID, item.id, "principle", key.get(item.id, "principle"), folder=scratch)
+        answers = (Path(scratch) / ex.ANSWER_FILE).read_text(encoding="utf-8")
+    saved = hub.as_user(ana, "PUT", f"api/contents/{folder}/{ex.ANSWER_FILE}",
+                        json={"type": "file", "format": "text", "content": answers})
+    assert saved.status_code in (200, 201), saved.text
+    notebook = hub.as_user(ana, "GET", f"api/contents/{folder}/{AID}.ipynb").json()["content"]
+    reflection = ex.assignment(AID).reflections[0].id
+    for cell in notebook["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == reflection:
+            cell["source"] = "We now send the newsletter home in three languages."
+    saved = hub.as_user(ana, "PUT", f"api/contents/{folder}/{AID}.ipynb",
+                        json={"type": "notebook", "format": "json", "content": notebook})
+    assert saved.status_code == 200, saved.text
+    submitted = assignment_action(hub, ana, "submit", groton)
+    assert sorted(a["status"] for a in submitted) == ["fetched", "submitted"], submitted
+
+    assert "Collected 1 submission" in as_grader(hub, groton, "collect", AID)
+    graded = as_grader(hub, groton, "grade", AID)
+    assert ana in graded, graded
+    assert "1 returned through the exchange" in as_grader(hub, groton, "feedback", AID)
+    returned = assignment_action(hub, ana, "fetch_feedback", groton)
+    assert '"has_local_feedback": true' in json.dumps(returned), returned
+    [page] = (hub.base / "home" / ana / groton / AID / "feedback").rglob("*.html")
+    assert page.stat().st_uid == pwd.getpwnam(ana).pw_uid and "Well done." in page.read_text()
+
+    import psycopg  # the gradebook is the course's own PostgreSQL database
+
+    with psycopg.connect(hub.gradebook_conninfo[groton]) as conn:
+        assert conn.execute("SELECT student_id FROM submitted_assignment").fetchall() == [(ana,)]
+    with psycopg.connect(hub.gradebook_conninfo[windsor]) as conn:
+        assert conn.execute("SELECT count(*) FROM submitted_assignment").fetchone() == (0,)
+
+
+@pytest.mark.browser
+def test_a_room_service_takes_kiosk_posts_without_login_and_shows_them_on_its_wall(hub, new_page, artifacts_dir):
+    code, key = hub.room
+    base = f"{hub.url}services/room-{code.lower()}/voila/render/"
+    assert get_service(requests.Session(), base + "kiosk.ipynb").status_code == 200  # no login asked
+    wall = new_page(1280, 800)
+    wall.goto(base + "wall.ipynb")
+    wall.wait_for_selector(".shine-wall-count", timeout=90_000)
+    kiosk = new_page()
+    kiosk.goto(base + "kiosk.ipynb")
+    kiosk.wait_for_selector(".shine-kiosk .widget-text input", timeout=90_000)
+    kiosk.fill(".shine-kiosk .widget-text input", code)
+    kiosk.get_by_role("button", name="Join", exact=True).click()
+    kiosk.wait_for_selector(".shine-kiosk select", timeout=30_000)
+    kiosk.select_option(".shine-kiosk select", label="My school is not in the list")
+    fields = kiosk.locator(".shine-kiosk .widget-text input")
+    fields.nth(0).fill("Groton")
+    fields.nth(1).fill("Fitch High School")
+    kiosk.get_by_role("button", name="Continue").click()
+    kiosk.wait_for_selector(".shine-kiosk textarea", timeout=30_000)
+    body = "Families asked for evening conferences"
+    kiosk.get_by_role("button", name="Challenge", exact=True).click()
+    kiosk.fill(".shine-kiosk textarea", body)
+    kiosk.get_by_role("button", name="Post", exact=True).click()
+    kiosk.wait_for_function("document.querySelector('.shine-kiosk textarea').value === ''", timeout=30_000)
+    wall.locator(".shine-tile", has_text=body).wait_for(timeout=30_000)
+    wall.screenshot(path=str(artifacts_dir / "hub-room-wall.png"), full_page=True)
+    import psycopg  # the post is in the shared store
+
+    with psycopg.connect(hub.store_conninfo) as conn:
+        assert conn.execute("SELECT count(*) FROM posts WHERE body = %s", (body,)).fetchone() == (1,)
+
+    console = new_page(1280, 900)  # the console still opens only with the facilitator key
+    console.goto(base + "console.ipynb")
+    console.wait_for_selector("input[type=password]", timeout=90_000)
+    console.fill("input[type=password]", key)
+    console.get_by_role("button", name="Open the console").click()
+    console.get_by_text("Agenda").wait_for(timeout=30_000)
+
+
 def test_the_hub_restarts_keeping_everything_and_the_culler_stops_an_idle_server(hub):
     ana = hub.users["groton"]
     token = hub.user_token(ana)
     hub.stop()  # as on a server: every participant's server stops with the hub
     assert not server_processes(ana) and not server_processes(hub.users["windsor"])
 
-    hub.start(SHINE_HUB_CULL_TIMEOUT="20", SHINE_HUB_CULL_EVERY="3")
+    # Courses and rooms stay in their folders and databases; this restart is about participants,
+    # so the hub comes back without their services (each formgrader takes ~15 s to start here).
+    roster = Roster.load(Path(hub.env["SHINE_HUB_ROSTER"]))
+    roster.courses, roster.rooms = {}, []
+    (hub.base / "roster-no-services.yaml").write_text(roster.to_yaml())
+    hub.start(SHINE_HUB_CULL_TIMEOUT="20", SHINE_HUB_CULL_EVERY="3",
+              SHINE_HUB_ROSTER=str(hub.base / "roster-no-services.yaml"))
     assert ("Groton", "Fitch High School") in store_teams(hub)  # the store kept its rows
     hub.ensure_running(ana)
     # Ana's token was in the hub's database: it still works, and her file is still there.

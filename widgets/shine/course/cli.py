@@ -17,6 +17,12 @@ def _course(args):
 def _init(args) -> int:
     from .pipeline import Course
 
+    if args.hub:  # a course on the hub: shine.hub fills in on_hub (it sits above the course)
+        on_hub = getattr(args, "on_hub", None)
+        if on_hub is None:
+            print(_("This installation has no hub support (shine.hub)."), file=sys.stderr)
+            return 2
+        return on_hub(args)
     course = Course.init(args.dir, roster=args.roster)
     print(_("Course ready at {path} with {n} participant(s) and these exercises: {ids}").format(
         path=course.root, n=len(course.roster()), ids=", ".join(course.assignment_ids())))
@@ -162,8 +168,11 @@ def add_course_commands(sub) -> None:
         parser.set_defaults(func=_plainly(func))
         return parser
 
-    step("init", _init, _("create the course folder (and import a roster)"), assignment=False).add_argument(
-        "--roster", help=_("CSV with an id column (first_name, last_name optional)"))
+    init = step("init", _init, _("create the course folder (and import a roster)"), assignment=False)
+    init.add_argument("--roster", help=_("CSV with an id column (first_name, last_name optional)"))
+    init.add_argument("--hub", metavar="COURSE",
+                      help=_("on a JupyterHub, as root: set up the roster's course COURSE (grader account, folder, "
+                             "gradebook, formgrader service)"))
     author = steps.add_parser("author", help=_("regenerate the exercise notebooks from the content (maintainers)"))
     author.add_argument("--dest", help=_("folder to write to (default: exercises/source)"))
     author.set_defaults(func=_author)

@@ -12,6 +12,9 @@ culler stops servers nobody uses.
   is two lines that call it);
 - :mod:`~shine.hub.singleuser`: what each participant's server runs;
 - :mod:`~shine.hub.culler`: the idle culler, as the hub's service;
+- :mod:`~shine.hub.courses`: nbgrader courses (groups, a formgrader service per course run as its
+  grader account, the shared exchange, a gradebook database each; ``shine course init --hub``);
+- :mod:`~shine.hub.rooms`: each workshop's kiosk, wall and console as a public hub service;
 - :mod:`~shine.hub.demo` (with :mod:`~shine.hub.postgres`): ``shine hub demo``, a hub on this
   machine to try;
 - :mod:`~shine.hub.cli`: ``shine hub ...``.

@@ -2,6 +2,8 @@
 
     shine hub demo [--port N] [--lan]     a hub on this machine to try, until Ctrl-C
     shine hub config [--show]             the jupyterhub_config.py to install (or the settings it reads)
+    shine hub room [CODE] [--name NAME]   create or resume a workshop served by the hub; its key
+    shine course init --hub COURSE        (as root) set up a course of the roster on the hub
 """
 
 from __future__ import annotations
@@ -42,6 +44,75 @@ def _config(args) -> int:
     return 0
 
 
+def _settings_and_roster():
+    from .roster import Roster, RosterError
+    from .settings import HubSettings, HubSettingsError
+
+    try:
+        settings = HubSettings.from_env()
+        return settings, (Roster.load(settings.roster) if settings.roster else Roster())
+    except (HubSettingsError, RosterError) as exc:
+        print(_("The hub's settings cannot be used:"), file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return None, None
+
+
+def _room(args) -> int:
+    from shine.store import StoreError
+
+    from .rooms import open_room, page_urls
+
+    settings, roster = _settings_and_roster()
+    if settings is None:
+        return 2
+    if not args.code and not args.name:
+        print(_("Give the join code of a workshop to resume, or --name for a new one."), file=sys.stderr)
+        return 2
+    try:
+        workshop, key = open_room(settings, code=args.code, name=args.name)
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(_("Workshop “{name}”, join code {code}.").format(name=workshop.name, code=workshop.code))
+    for page, url in page_urls(settings, workshop.code).items():
+        print(f"  {page}: {url}")
+    print(_("Facilitator key (the console asks for it; the one given before no longer works): {key}").format(key=key))
+    if workshop.code not in roster.rooms:
+        print(_("The hub serves it once the roster lists it (rooms: [{code}]) and the hub has restarted.").format(
+            code=workshop.code))
+    return 0
+
+
+def _course_on_hub(args) -> int:
+    from .courses import HubCourseError, init_course
+
+    settings, roster = _settings_and_roster()
+    if settings is None:
+        return 2
+    try:
+        course = init_course(settings, roster, args.hub)
+    except HubCourseError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(_("Course {course} is ready in {folder}, graded as the OS user {account}, with {n} participant(s).").format(
+        course=course.course_id, folder=course.folder, account=course.account, n=course.participants))
+    print(_("Restart the hub (systemctl restart jupyterhub): its formgrader is then at {url}").format(
+        url=f"{settings.public_url}services/{course.course_id}/formgrader"))
+    return 0
+
+
+def _offer_course_on_hub(sub) -> None:
+    """``shine course init --hub COURSE`` is handled here: the course sits below the hub."""
+    course = sub.choices.get("course")
+    if course is None:
+        return
+    for action in course._subparsers._group_actions:
+        init = getattr(action, "choices", {}).get("init")
+        if init is not None:
+            init.set_defaults(on_hub=_course_on_hub)
+
+
 def add_hub_commands(sub) -> None:
     hub = sub.add_parser("hub", help=_("the programme on a JupyterHub (one server for a district or the state)"))
     hub_sub = hub.add_subparsers(dest="command_hub", required=True)
@@ -54,3 +125,9 @@ def add_hub_commands(sub) -> None:
     config.add_argument("--show", action="store_true",
                         help=_("instead, check the settings it would read from the environment and show them"))
     config.set_defaults(func=_config)
+    room = hub_sub.add_parser("room", help=_("create (--name) or resume (a join code) a workshop the hub serves as "
+                                             "/services/room-<code>/, with a new facilitator key"))
+    room.add_argument("code", nargs="?", help=_("the workshop's join code"))
+    room.add_argument("--name", help=_("a new workshop's name"))
+    room.set_defaults(func=_room)
+    _offer_course_on_hub(sub)

@@ -17,7 +17,9 @@ What it sets up:
 - the hub's database (``SHINE_HUB_DB_URL``) and the shine store (``SHINE_DB_URL``), whose schema
   is brought up to date here, once, before any participant's kernel opens it;
 - ``jupyterhub-idle-culler`` as a hub service, with a role holding only the scopes it needs;
-- who may log in and their groups, from the roster (:mod:`shine.hub.roster`).
+- who may log in and their groups, from the roster (:mod:`shine.hub.roster`);
+- the roster's nbgrader courses, each with its formgrader service (:mod:`shine.hub.courses`), and
+  its rooms, each workshop's pages as a public service (:mod:`shine.hub.rooms`).
 """
 
 from __future__ import annotations
@@ -136,6 +138,7 @@ def configure(c, settings: HubSettings | None = None) -> HubSettings:
     if settings.auth == "shared-password":
         c.SharedPasswordAuthenticator.user_password = settings.password
     c.JupyterHub.load_groups = {}
+    roster = None
     if settings.roster is not None:
         roster = Roster.load(settings.roster)
         c.Authenticator.allowed_users = roster.users
@@ -163,4 +166,18 @@ def configure(c, settings: HubSettings | None = None) -> HubSettings:
                     f"--cull-every={settings.cull_every}"],
     }]
     c.JupyterHub.load_roles = [{"name": CULLER, "scopes": list(CULLER_SCOPES), "services": [CULLER]}]
+    from .courses import add_courses
+    from .rooms import add_rooms
+
+    add_courses(c, settings, roster, free_port)
+    add_rooms(c, settings, roster, free_port)
     return settings
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nothing listens on now: each service gets one at every start of the hub."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -131,6 +131,7 @@ def run_demo(port: int = 8000, lan: bool = False, folder: Path | None = None) ->
         env = dict(os.environ, SHINE_DB_URL=store_url, SHINE_HUB_AUTH="shared-password", SHINE_HUB_PASSWORD=password,
                    SHINE_HUB_ROSTER=str(roster_path), SHINE_HUB_SPAWNER="demo", SHINE_HUB_HOMES=str(work / "homes"),
                    SHINE_HUB_STATE_DIR=str(work / "state"), SHINE_HUB_CONFIG_DIR=str(work / "config.d"),
+                   SHINE_HUB_NBGRADER_DIR=str(work / "nbgrader"),
                    SHINE_HUB_IP="0.0.0.0" if lan else "127.0.0.1", SHINE_HUB_PORT=str(port),
                    SHINE_HUB_API_PORT=str(_free_port()), SHINE_HUB_PROXY_API_PORT=str(_free_port()))
         if hub_url:

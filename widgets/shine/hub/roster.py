@@ -8,10 +8,16 @@ A roster is a small YAML file (``SHINE_HUB_ROSTER``; ``deploy/hub/roster.example
     districts:                     # one group "district-<name>" each
       Groton: [ana, carlos, dee]
       Windsor: [ben, femi, gus]
+    courses:                       # nbgrader courses (shine.hub.courses)
+      groton-fall:
+        trainers: [maria]          # the group "formgrade-groton-fall": the course's formgrader
+        participants: [ana, carlos, dee]   # the group "nbgrader-groton-fall": its assignments
+    rooms: [K7QX2M]                # workshops served as /services/room-<code>/ (shine.hub.rooms)
 
 Everyone named anywhere may log in. The group names are the ones the rest of the programme reads
-(scoped data, courses): ``trainers``, ``state`` and ``district-<name>`` (lower case, spaces as -).
-Names must be valid OS user names, since each person's server runs as their own OS user.
+(scoped data, courses): ``trainers``, ``state``, ``district-<name>`` (lower case, spaces as -),
+and nbgrader's own ``nbgrader-<course>`` and ``formgrade-<course>``. Names must be valid OS user
+names, since each person's server runs as their own OS user.
 """
 
 from __future__ import annotations
@@ -25,8 +31,14 @@ import yaml
 from shine.i18n import _
 
 USERNAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")  # what useradd accepts, and JupyterHub keeps as is
-KEYS = ("admins", "trainers", "state", "districts")
+KEYS = ("admins", "trainers", "state", "districts", "courses", "rooms")
 TRAINERS, STATE, DISTRICT_PREFIX = "trainers", "state", "district-"
+PARTICIPANTS_PREFIX, GRADERS_PREFIX = "nbgrader-", "formgrade-"  # nbgrader's names (its JupyterHubAuthPlugin)
+# A course id is also the name of its formgrader service (nbgrader's course list links to
+# /services/<course id>/) and part of a database's name: short, lower case, no room- prefix.
+COURSE_ID = re.compile(r"^[a-z][a-z0-9-]{1,23}[a-z0-9]$")  # grader-<course id> is an OS user name (<= 32)
+RESERVED_SERVICES = ("idle-culler",)
+ROOM_CODE = re.compile(r"^[A-Z0-9]{4,12}$")
 
 
 class RosterError(ValueError):
@@ -42,17 +54,32 @@ def district_group(name: str) -> str:
 
 
 @dataclass
+class CourseEntry:
+    """One nbgrader course on the hub: who grades it and who takes it."""
+
+    trainers: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
+
+    def to_data(self) -> dict:
+        return {"trainers": self.trainers, "participants": self.participants}
+
+
+@dataclass
 class Roster:
     admins: list[str] = field(default_factory=list)
     trainers: list[str] = field(default_factory=list)
     state: list[str] = field(default_factory=list)
     districts: dict[str, list[str]] = field(default_factory=dict)
+    courses: dict[str, CourseEntry] = field(default_factory=dict)
+    rooms: list[str] = field(default_factory=list)
 
     @property
     def users(self) -> set[str]:
         names = {*self.admins, *self.trainers, *self.state}
         for members in self.districts.values():
             names.update(members)
+        for course in self.courses.values():
+            names.update(course.trainers, course.participants)
         return names
 
     def groups(self) -> dict[str, list[str]]:
@@ -61,6 +88,9 @@ class Roster:
         for district, members in self.districts.items():
             found.setdefault(district_group(district), [])
             found[district_group(district)] = sorted({*found[district_group(district)], *members})
+        for course_id, course in self.courses.items():
+            found[GRADERS_PREFIX + course_id] = sorted(set(course.trainers))
+            found[PARTICIPANTS_PREFIX + course_id] = sorted(set(course.participants))
         return {name: members for name, members in found.items() if members}
 
     @classmethod
@@ -69,8 +99,8 @@ class Roster:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            raise RosterError(path, [_("A roster is a list of names under admins, trainers, state and "
-                                       "districts.")])
+            raise RosterError(path, [_("A roster is a list of names under admins, trainers, state, "
+                                       "districts, courses and rooms.")])
         unknown = sorted(set(map(str, data)) - set(KEYS))
         if unknown:
             problems.append(_("Unknown entries {names}; a roster has only {keys}.").format(
@@ -93,10 +123,21 @@ class Roster:
         if not isinstance(districts_data, dict):
             problems.append(_("districts must map each district's name to a list of names."))
             districts_data = {}
+        courses = _courses(data.get("courses"), names, problems)
+        rooms_data = data.get("rooms") or []
+        if not isinstance(rooms_data, list):
+            problems.append(_("rooms must be a list of workshop join codes."))
+            rooms_data = []
+        rooms = [str(code).strip().upper() for code in rooms_data if str(code).strip()]
+        bad_rooms = [code for code in rooms if not ROOM_CODE.match(code)]
+        if bad_rooms:
+            problems.append(_("rooms: {codes} are not workshop join codes (4 to 12 letters and digits).").format(
+                codes=", ".join(repr(c) for c in bad_rooms)))
         roster = cls(admins=names(data.get("admins"), "admins"), trainers=names(data.get("trainers"), "trainers"),
                      state=names(data.get("state"), "state"),
                      districts={str(d).strip(): names(m, str(d)) for d, m in districts_data.items()
-                                if str(d).strip()})
+                                if str(d).strip()},
+                     courses=courses, rooms=[c for c in dict.fromkeys(rooms) if ROOM_CODE.match(c)])
         if problems:
             raise RosterError(path, problems)
         return roster
@@ -110,5 +151,32 @@ class Roster:
         return cls.from_data(data, path)
 
     def to_yaml(self) -> str:
-        data = {"admins": self.admins, "trainers": self.trainers, "state": self.state, "districts": self.districts}
+        data = {"admins": self.admins, "trainers": self.trainers, "state": self.state, "districts": self.districts,
+                "courses": {cid: course.to_data() for cid, course in self.courses.items()}, "rooms": self.rooms}
         return yaml.safe_dump({k: v for k, v in data.items() if v}, allow_unicode=True, sort_keys=False)
+
+
+def _courses(value: object, names, problems: list[str]) -> dict[str, CourseEntry]:
+    """The roster's ``courses:``: course id -> trainers and participants."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(_("courses must map each course id to its trainers and participants."))
+        return {}
+    found = {}
+    for raw_id, entry in value.items():
+        course_id = str(raw_id).strip()
+        if not COURSE_ID.match(course_id) or course_id in RESERVED_SERVICES or course_id.startswith("room-"):
+            problems.append(_("{course!r} cannot be a course id: 3 to 25 lower-case letters, digits and -, starting "
+                              "with a letter, not starting with room-.").format(course=course_id))
+            continue
+        if not isinstance(entry, dict) or set(map(str, entry)) - {"trainers", "participants"}:
+            problems.append(_("Course {course}: give its trainers and participants, each a list of names.").format(
+                course=course_id))
+            continue
+        course = CourseEntry(trainers=names(entry.get("trainers"), f"{course_id}: trainers"),
+                             participants=names(entry.get("participants"), f"{course_id}: participants"))
+        if not course.trainers:
+            problems.append(_("Course {course} has no trainer: nobody could grade it.").format(course=course_id))
+        found[course_id] = course
+    return found

@@ -26,6 +26,12 @@ SHINE_HUB_CULL_EVERY       how often the culler looks, in seconds      300
 SHINE_HUB_KERNEL_CULL      seconds idle before a page's kernel stops   600
 SHINE_HUB_DEFAULT_URL      where a participant lands                   /lab
 SHINE_HUB_CONFIG_DIR       more config files (*.py), read in order     /etc/jupyterhub/jupyterhub_config.d
+SHINE_HUB_NBGRADER_DIR     courses, their exchange, participants'      /srv/nbgrader
+                           nbgrader settings
+SHINE_HUB_GRADEBOOK_URL    each course's gradebook ({course} is        SHINE_DB_URL's server, database
+                           replaced by the course id, - as _)          gradebook_{course}
+SHINE_HUB_ROOM_USER        the OS account room services run as         shine-rooms
+SHINE_HUB_ROOM_KIOSKS      preheated kiosk pages per room service      10
 SHINE_CURRICULUM           the curriculum participants see             the hub's installed copy
 =========================  ==========================================  ==============================
 """
@@ -46,6 +52,8 @@ SPAWNERS = ("local", "demo")
 MIN_PASSWORD = 8  # JupyterHub's SharedPasswordAuthenticator refuses shorter ones
 STATE_DIR = Path("/srv/jupyterhub")
 CONFIG_DIR = Path("/etc/jupyterhub/jupyterhub_config.d")
+NBGRADER_DIR = Path("/srv/nbgrader")
+ROOM_USER = "shine-rooms"
 
 
 class HubSettingsError(ValueError):
@@ -79,6 +87,10 @@ class HubSettings:
     kernel_cull: int = 600
     default_url: str = "/lab"
     config_dir: Path = CONFIG_DIR
+    nbgrader_dir: Path = NBGRADER_DIR
+    gradebook_url: str = ""
+    room_user: str = ROOM_USER
+    room_kiosks: int = 10
 
     @property
     def hub_db(self) -> str:
@@ -147,6 +159,9 @@ class HubSettings:
         default_url = text("SHINE_HUB_DEFAULT_URL", "/lab")
         if not default_url.startswith("/"):
             problems.append(_("SHINE_HUB_DEFAULT_URL must start with /, e.g. /lab."))
+        gradebook_url = text("SHINE_HUB_GRADEBOOK_URL")
+        if gradebook_url and "{course}" not in gradebook_url:
+            problems.append(_("SHINE_HUB_GRADEBOOK_URL must hold {course}: each course has its own gradebook."))
         settings = cls(
             store_url=store_url, curriculum=curriculum, hub_db_url=text("SHINE_HUB_DB_URL") or None,
             ip=text("SHINE_HUB_IP"), port=number("SHINE_HUB_PORT", 8000, high=65535),
@@ -158,7 +173,10 @@ class HubSettings:
             python=text("SHINE_HUB_PYTHON", sys.executable), proxy=text("SHINE_HUB_PROXY", "configurable-http-proxy"),
             cull_timeout=number("SHINE_HUB_CULL_TIMEOUT", 3600), cull_every=number("SHINE_HUB_CULL_EVERY", 300),
             kernel_cull=number("SHINE_HUB_KERNEL_CULL", 600), default_url=default_url,
-            config_dir=Path(text("SHINE_HUB_CONFIG_DIR", str(CONFIG_DIR))).expanduser())
+            config_dir=Path(text("SHINE_HUB_CONFIG_DIR", str(CONFIG_DIR))).expanduser(),
+            nbgrader_dir=Path(text("SHINE_HUB_NBGRADER_DIR", str(NBGRADER_DIR))).expanduser(),
+            gradebook_url=gradebook_url, room_user=text("SHINE_HUB_ROOM_USER", ROOM_USER),
+            room_kiosks=number("SHINE_HUB_ROOM_KIOSKS", 10, low=0, high=200))
         if problems:
             raise HubSettingsError(problems)
         return settings
@@ -178,6 +196,7 @@ class HubSettings:
             (_("curriculum"), str(self.curriculum)),
             (_("idle servers stopped after"), _("{n} s").format(n=self.cull_timeout)),
             (_("more configuration from"), str(self.config_dir)),
+            (_("courses and their exchange"), str(self.nbgrader_dir)),
         ]
 
 
