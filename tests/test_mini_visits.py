@@ -141,6 +141,24 @@ def test_the_chart_has_alt_text_per_school_and_per_district(tracker):
     assert "45 schools" in alt
 
 
+def test_the_chart_has_a_data_table_a_screen_reader_reads(tracker):
+    """The chart's numbers as a table: per school on a district's board, per district and band on a
+    state-wide one; a school typed as markup stays text."""
+    from shine.web import charts
+
+    tracker.add_schools("CTHSS", ["<b>Bold</b> Tech"])
+    tracker.set_status(tracker.schedule("CTHSS", "Platt Tech", "Sandi Casberg", at(2, 14, 30), 60), "held")
+    page = charts.to_html(visit_board.chart_figure(tracker.board("CTHSS"), TODAY, "CTHSS"))
+    assert '<table class="shine-data">' in page and "Days since the last Mini Visit" in page
+    assert "<th scope=\"row\">Platt Tech</th><td>21</td>" in page
+    assert "&lt;b&gt;Bold&lt;/b&gt; Tech" in page and "<b>Bold</b>" not in page
+    for district in range(8):
+        tracker.add_schools(f"District {district}", [f"School {district}-{n}" for n in range(5)])
+    headers, rows = charts.table(visit_board.chart_figure(tracker.board(), TODAY, "Connecticut"))
+    assert headers[0] == "District" and len(rows) == 9
+    assert ["District 3", "0", "0", "0", "5"] in rows
+
+
 # --- the dashboard widget, driven as a district leader uses it ----------------------------------------
 
 
@@ -167,6 +185,7 @@ def test_schedule_follow_up_and_board_through_the_widget(widget):
     assert re.search(r"Wilcox Tech</td><td>2026-11-23", widget.board_table.value)
     assert "download=" in widget.export_link.value and "data:image/png;base64," in widget.board_chart.value
     assert f'alt="{esc(widget.board_alt)}"' in widget.board_chart.value
+    assert '<details class="shine-chart-data">' in widget.board_chart.value  # and its numbers as a table
 
 
 def test_the_widget_explains_each_refusal(widget):
@@ -209,7 +228,7 @@ def test_a_district_leader_uses_the_tracker_in_chromium(tmp_path, page, artifact
         page.get_by_role("button", name="Add follow-up").click()
         page.wait_for_selector("text=Follow-up added", timeout=20_000)
         page.get_by_role("tab", name="District board").click()
-        row = page.locator("tr", has_text="Prince Tech")
+        row = page.locator("table:not(.shine-data) tr", has_text="Prince Tech")  # not the chart's data table
         row.wait_for(timeout=20_000)
         assert day.isoformat() in row.inner_text()  # the next visit
         assert re.search(r"\b1\b", row.locator("td").nth(3).inner_text())  # one open follow-up

@@ -157,21 +157,41 @@ ACTIONS = {"01-definition.ipynb": act_01, "02-district-systems.ipynb": act_02, "
            "07-evaluate-celebrate.ipynb": act_07, "reference/glossary.ipynb": act_glossary}
 
 
+def record_requests(page) -> list[str]:
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    return asked
+
+
+def assert_asked_only(server: str, asked: list[str]) -> None:
+    """Offline-first: every request the page made went to its own server (fonts, scripts, styles
+    and the widgets' state included), so a room without internet gets the page whole."""
+    from urllib.parse import urlparse
+
+    here = urlparse(server).netloc
+    elsewhere = sorted({u for u in asked if urlparse(u).scheme in ("http", "https", "ws", "wss")
+                        and urlparse(u).netloc != here})
+    assert asked and not elsewhere, elsewhere
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("page_name", PAGES)
 def test_page_in_chromium_draws_every_widget_and_responds(server, page, artifacts_dir, page_name):
+    asked = record_requests(page)
     open_page(page, server, page_name)
     assert_clean(page, page_name)
     ACTIONS[page_name](page)
     assert_clean(page, page_name)
     axe_audit(page, "module-" + page_name.removesuffix(".ipynb"), artifacts_dir)  # after its main interaction
     screenshot(page, artifacts_dir, re.sub(r"\W+", "-", page_name.removesuffix(".ipynb")))
+    assert_asked_only(server, asked)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page_name", ["00-welcome.ipynb", "06-plays-to-plan.ipynb"])
 def test_the_pages_without_an_interaction_here_pass_axe(server, page, artifacts_dir, page_name):
     """The welcome has nothing to do but read; module 6's builder is used in test_plan_voila."""
+    asked = record_requests(page)
     page.goto(server + "/")
     page.goto(f"{server}/voila/render/{page_name}")
     page.wait_for_selector(".shine-module-header", timeout=90_000)
@@ -179,6 +199,7 @@ def test_the_pages_without_an_interaction_here_pass_axe(server, page, artifacts_
         f"document.querySelectorAll('.jp-OutputArea-output .jupyter-widgets').length >= {len(code_cells(page_name))}",
         timeout=60_000)
     axe_audit(page, "module-" + page_name.removesuffix(".ipynb"), artifacts_dir)
+    assert_asked_only(server, asked)  # the home page "/" included
 
 
 # --- the seed material every participant now sees (curriculum, second edition) ---------------------

@@ -43,8 +43,18 @@ def table_html(rows: list[BoardRow], today: date) -> str:
 
 
 def chart_png(rows: list[BoardRow], today: date, title: str) -> tuple[bytes, str]:
-    """PNG bytes and alt text. Bands carry hatching and labels, so colour is never the only signal."""
-    from shine.web.charts import Figure  # text drawn as typed, never as maths
+    """PNG bytes and alt text of :func:`chart_figure`."""
+    fig = chart_figure(rows, today, title)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, metadata={"Description": fig.get_label()})
+    return buf.getvalue(), fig.get_label()
+
+
+def chart_figure(rows: list[BoardRow], today: date, title: str):
+    """The board's chart, its alt text as its label and its numbers as its data table (a page shows
+    it with ``shine.web.charts.to_html``). Bands carry hatching and labels, so colour is never the
+    only signal."""
+    from shine.web.charts import Figure, set_table  # text drawn as typed, never as maths
 
     styles = {"recent": ("#4a90c2", ""), "due": ("#f0c05a", ".."), "overdue": ("#e07b39", "//"), "never": ("#bbbbbb", "xx")}
     if len(rows) <= PER_SCHOOL_LIMIT:
@@ -79,9 +89,16 @@ def chart_png(rows: list[BoardRow], today: date, title: str) -> tuple[bytes, str
         ax.set_ylabel(_("District"))
         ax.legend(fontsize=8, loc="lower right")
     ax.set_title(title)
-    buf = io.BytesIO()
-    counts = {name: sum(1 for r in rows if band(r, today) == name) for name in ("recent", "due", "overdue", "never")}
+    names = ("recent", "due", "overdue", "never")
+    counts = {name: sum(1 for r in rows if band(r, today) == name) for name in names}
     alt = _("Chart of {n} schools by time since their last Mini Visit: {parts}.").format(
         n=len(rows), parts="; ".join(f"{band_label(k)}: {v}" for k, v in counts.items()))
-    fig.savefig(buf, format="png", dpi=90, metadata={"Description": alt})
-    return buf.getvalue(), alt
+    fig.set_label(alt)
+    if len(rows) <= PER_SCHOOL_LIMIT:
+        set_table(fig, [_("School"), _("Days since the last Mini Visit")],
+                  [[r.school, r.days_since_visit(today) if r.last_visit else band_label("never")] for r in rows])
+    else:
+        set_table(fig, [_("District")] + [band_label(name) for name in names],
+                  [[d] + [sum(1 for r in rows if r.district == d and band(r, today) == name) for name in names]
+                   for d in sorted({r.district for r in rows})])
+    return fig

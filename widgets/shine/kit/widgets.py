@@ -17,6 +17,7 @@ import ipywidgets as widgets
 from shine.i18n import _
 from shine.store import Store, StoreError
 from shine.store.visits import END_OF_DAY, MiniVisits
+from shine.web.announce import live, say
 from shine.web.html import esc, page
 from shine.web.keys import WORKSHOP_ENV, KeyGate, KeyLock
 
@@ -62,7 +63,7 @@ class MiniVisitTracker(widgets.VBox):
     def __init__(self, store: Store | None = None, *, today: date | None = None):
         self.store = store or Store()
         self.visits = MiniVisits(self.store, today=today)
-        self.message = widgets.HTML()
+        self.message = live(widgets.HTML())
         districts = sorted({t.district for t in self.store.teams.all()})
         self.district = widgets.Dropdown(options=districts, value=districts[0] if districts else None,
                                          description=_("District"), style=STYLE, layout=BIG)
@@ -181,12 +182,12 @@ class MiniVisitTracker(widgets.VBox):
         today = self.visits.today
         self.board_table.value = visit_board.table_html(rows, today)
         if rows:
-            png, alt = visit_board.chart_png(rows, today, _("{district}: time since each school's last Mini Visit").format(
+            from shine.web import charts  # matplotlib: only once there is a board to draw
+
+            fig = visit_board.chart_figure(rows, today, _("{district}: time since each school's last Mini Visit").format(
                 district=district))
-            data = base64.b64encode(png).decode()
-            self.board_chart.value = (f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}" '
-                                      'style="max-width:100%;height:auto">')
-            self.board_alt = alt
+            self.board_chart.value = charts.to_html(fig, dpi=90)  # the picture, its alt text, its data table
+            self.board_alt = charts.alt_text(fig)
             csv_text = self.visits.board_csv(district)
             data = base64.b64encode(csv_text.encode("utf-8")).decode()
             label = esc(_("Download the board as CSV"))
@@ -197,7 +198,7 @@ class MiniVisitTracker(widgets.VBox):
 
     def _tell(self, text: str, ok: bool = True) -> None:
         css = "shine-box" if ok else "shine-box shine-note"
-        self.message.value = page(f'<div class="{css}" role="status">{esc(text)}</div>')
+        say(self.message, page(f'<div class="{css}">{esc(text)}</div>'))
 
     def _run(self, action, done: str) -> bool:
         try:
