@@ -125,7 +125,9 @@ class Kiosk(widgets.VBox):
         # two buttons one style (none of them is ever changed on its own): 13 models instead of 21
         # (benchmarks/timeline.py).
         plain, html_style = widgets.Layout(), HTMLStyle()
-        self.code = widgets.Text(layout=plain)
+        # Sent when the box is left (Tab, or a tap on Join), not on every key: a press of Join would
+        # otherwise overtake the last keys, held back while the kernel answers the earlier ones.
+        self.code = widgets.Text(layout=plain, continuous_update=False)
         self.join_button = _button("", "primary", layout=plain)
         self.join_title = widgets.HTML(layout=plain, style=html_style)
         self.join_message = live(widgets.HTML(layout=plain, style=html_style))
@@ -273,8 +275,8 @@ class Kiosk(widgets.VBox):
 
     def _build_team_screen(self) -> None:
         self.team_choice = widgets.Dropdown()
-        self.district = widgets.Text()
-        self.school = widgets.Text()
+        self.district = widgets.Text(continuous_update=False)  # as the join code
+        self.school = widgets.Text(continuous_update=False)
         self.new_team = widgets.VBox([self.district, self.school], layout=widgets.Layout(display="none"))
         self.team_button = _button("", "primary")
         self.team_message = live(widgets.HTML())
