@@ -58,7 +58,9 @@ class AgendaTimer(widgets.VBox):
             start.on_click(lambda _b, s=seg["id"]: self.start(s))
             posting.observe(lambda change, s=seg["id"]: self._posting_changed(s, change), names="value")
             self.rows[seg["id"]] = (label, start, posting)
-            boxes.append(widgets.HBox([start, posting, label], layout=widgets.Layout(align_items="center")))
+            # Read in order: the segment, then what can be done to it.
+            label.layout = widgets.Layout(flex="1 1 12rem")
+            boxes.append(widgets.HBox([label, start, posting], layout=widgets.Layout(align_items="center")))
         super().__init__([widgets.HTML("<h3>" + esc(_("Agenda")) + "</h3>"), self.timer, *boxes, self.message])
         self._syncing = False
         self.sync()

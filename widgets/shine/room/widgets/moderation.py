@@ -29,7 +29,7 @@ class ModerationList(widgets.VBox):
             text = widgets.HTML(layout=widgets.Layout(width="100%"))
             button = widgets.Button(layout=widgets.Layout(width="7rem", flex="0 0 auto"))
             button.on_click(self._toggle)
-            self.rows.append((widgets.HBox([button, text], layout=widgets.Layout(display="none")), text, button))
+            self.rows.append((widgets.HBox([text, button], layout=widgets.Layout(display="none")), text, button))  # the post, then Hide
         self.refresh_button = widgets.Button(description=_("Refresh"))
         self.refresh_button.on_click(lambda _b: self.refresh())
         title = widgets.HTML("<h3>" + esc(_("Posts (newest first)")) + "</h3>")
