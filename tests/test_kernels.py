@@ -134,3 +134,56 @@ def running(process: psutil.Process) -> bool:
         return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+PRELOAD_PROBE = r"""
+import importlib, json, os, sys, threading
+import psutil
+from shine.room.kernels import MODULE_PRELOAD
+for name in MODULE_PRELOAD:  # as the fork server imports them
+    importlib.import_module(name)
+from shine.lessons import preload
+from shine.web import chart_cache
+me = psutil.Process()
+read, write = os.pipe()
+child = os.fork()
+if child == 0:  # a kernel forked from it: no font file of the fork server's is still open
+    fonts = [f.path for f in psutil.Process().open_files() if f.path.endswith((".ttf", ".otf"))]
+    os.write(write, json.dumps(fonts).encode())
+    os._exit(0)
+os.waitpid(child, 0)
+print(json.dumps({"done": preload.summary, "threads": threading.active_count(), "sockets": len(me.net_connections()),
+                  "charts": len(chart_cache._entries), "forked_kernel_fonts": json.loads(os.read(read, 65536)),
+                  "loaded": [m for m in ("matplotlib.backends.backend_agg", "shine.plan.widgets.builder",
+                                         "shine.lessons.impact.nnps_self_assessment") if m in sys.modules]}))
+"""
+
+
+def test_a_module_pages_server_forks_kernels_that_have_loaded_the_lessons_and_started_nothing(tmp_path, monkeypatch):
+    import json
+    import subprocess
+    import sys
+
+    from shine.i18n import available_languages
+    from shine.room import kernels
+
+    monkeypatch.delenv(kernels.PRELOAD_ENV, raising=False)
+    assert kernels.preload() == kernels.PRELOAD  # the kiosk's server keeps its short list
+    monkeypatch.setenv(kernels.PRELOAD_ENV, kernels.MODULE_PAGES)
+    assert kernels.preload() == kernels.MODULE_PRELOAD
+    assert set(kernels.PRELOAD) < set(kernels.MODULE_PRELOAD)
+    assert kernels.MODULE_PRELOAD[-1] == "shine.room.frozen"  # frozen after everything is loaded
+
+    out = subprocess.run([sys.executable, "-c", PRELOAD_PROBE], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "SHINE_HOME": str(tmp_path)}, check=True)
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    languages = len(available_languages())
+    assert found["done"] == {"modules": found["done"]["modules"], "languages": languages, "charts": languages,
+                             "failed": 0}
+    assert found["done"]["modules"] > 30  # every lesson module
+    assert found["loaded"] == ["matplotlib.backends.backend_agg", "shine.plan.widgets.builder",
+                               "shine.lessons.impact.nnps_self_assessment"]
+    assert found["charts"] == languages  # module 2's timeline, drawn in each language
+    # Nothing that must not be shared by forked kernels: no thread, no socket, no font file.
+    assert found["threads"] == 1 and found["sockets"] == 0
+    assert found["forked_kernel_fonts"] == []

@@ -49,8 +49,12 @@ def server(tmp_path_factory):
         proc.kill()
         pytest.fail("shine serve printed no address:\n" + "".join(lines))
     yield proc, url.rstrip("/"), lines
-    if proc.poll() is None:
-        proc.kill()
+    if proc.poll() is None:  # a failed test left it running: stop it as Ctrl-C does, so Voila goes too
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(40)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def fetch(url: str) -> str:
@@ -83,6 +87,53 @@ def test_pages_load_no_mathjax_and_their_kernels_are_forked(server):
     kernels = kernel_processes(proc.pid)
     assert kernels, "the page's kernel is running"
     assert all("multiprocessing.forkserver" in " ".join(k.cmdline()) for k in kernels)
+
+
+def test_module_pages_come_preheated_unless_their_address_asks_for_something(server):
+    """Each module page of the server's language has a preheated kernel; a page asked for with
+    ?lang= (or a draft's ?keep=) gets a kernel of its own, so it is built for that address (Voila
+    hands a kernel it starts for a page the page's QUERY_STRING; a preheated page was built without)."""
+    proc, url, _lines = server
+    log = Path(psutil.Process(proc.pid).environ()["SHINE_HOME"]) / "logs" / "voila.log"
+
+    def preheated_pages(at_least: int = 0) -> int:  # Voila's log reaches the file a moment later
+        deadline = time.monotonic() + 10
+        while True:
+            seen = log.read_text(encoding="utf-8").count("for 01-definition.ipynb")
+            if seen >= at_least or time.monotonic() > deadline:
+                return seen
+            time.sleep(0.2)
+
+    # Until the pool is full and its pages are built (the kernels have gone idle).
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        kernels = kernel_processes(proc.pid)
+        try:
+            if len(kernels) >= 8 and sum(k.cpu_percent(0.5) for k in kernels) < 5:
+                break
+        except psutil.Error:
+            pass  # one exited while we looked
+        time.sleep(0.5)
+    english = fetch(url + "/voila/render/01-definition.ipynb")
+    assert preheated_pages(at_least=1) == 1
+    asked = fetch(url + "/voila/render/01-definition.ipynb?lang=es")
+    time.sleep(1)
+    assert preheated_pages() == 1  # not the preheated (English) page
+    for page in (english, asked):  # both whole pages, each with its own kernel's widgets
+        assert "window.voila_finish()" in page and "application/vnd.jupyter.widget-view+json" in page
+
+
+def test_serve_pools_each_module_of_its_language():
+    from shine.cli import build_parser
+    from shine.room.server import MODULE_POOL, module_pools
+    from shine.web.paths import modules_dir
+
+    assert build_parser().parse_args(["serve"]).pool == MODULE_POOL == 1
+    english = module_pools(modules_dir(), 2)
+    assert sorted(english) == sorted(p.name for p in modules_dir().glob("0*.ipynb"))
+    assert len(english) == 8 and set(english.values()) == {2}
+    assert sorted(module_pools(modules_dir(), 1, "es")) == [f"es/{name}" for name in sorted(english)]
+    assert module_pools(modules_dir(), 0) == {}
 
 
 def test_page_templates_are_compiled_once_for_all_pages(monkeypatch):

@@ -26,6 +26,7 @@ def test_the_installed_versions_are_the_tested_ones(project):
     (upstream.check_fork_patches, "jupyter_client"),
     (lambda: upstream.render_widgets_with(str), "ipywidgets"),
     (lambda: upstream.no_mathjax_page_config({}), "voila"),
+    (upstream.voila_preheats_plain_requests, "voila"),
 ])
 def test_a_patch_refuses_an_untested_version(monkeypatch, patch, project):
     monkeypatch.setitem(upstream.TESTED, project, "<0.0.1")
@@ -55,6 +56,26 @@ def test_patching_twice_patches_once():
     upstream.share_compiled_templates()
     assert TornadoVoilaHandler.get is get and get.sets_xsrf_cookie
     assert TemplateExporter._create_environment is create
+
+
+def test_a_preheated_page_is_handed_out_only_for_a_plain_address_unless_the_page_reads_its_request():
+    from types import SimpleNamespace
+
+    from voila.handler import VoilaHandler
+
+    upstream.voila_preheats_plain_requests(("kiosk.ipynb",))
+    upstream.voila_preheats_plain_requests(("kiosk.ipynb",))  # once only
+
+    def preheated(path: str, args: dict) -> bool:
+        handler = SimpleNamespace(request=SimpleNamespace(path=path))
+        return VoilaHandler.should_use_rendered_notebook(handler, {"template": "shine"}, 1, None, None, args)
+
+    assert preheated("/voila/render/03-dual-capacity.ipynb", {})
+    assert not preheated("/voila/render/03-dual-capacity.ipynb", {"lang": [b"es"]})
+    assert not preheated("/voila/render/es/03-dual-capacity.ipynb", {"keep": [b"x" * 22]})
+    assert preheated("/voila/render/kiosk.ipynb", {"lang": [b"es"]})  # the kiosk waits for its request
+    assert not VoilaHandler.should_use_rendered_notebook(  # and Voila's own rules still apply
+        SimpleNamespace(request=SimpleNamespace(path="/voila/render/00-welcome.ipynb")), {}, 1, None, None, {})
 
 
 def test_pages_get_the_do_nothing_typesetter():

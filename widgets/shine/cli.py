@@ -217,7 +217,7 @@ def _db_stamp(args) -> int:
 def _serve(args) -> int:
     from shine.room.server import serve
 
-    return serve(Path(args.notebooks) if args.notebooks else None, port=args.port, lan=args.lan)
+    return serve(Path(args.notebooks) if args.notebooks else None, port=args.port, lan=args.lan, pool=args.pool)
 
 
 def _workshop(args) -> int:
@@ -291,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8866)
     serve.add_argument("--lan", action="store_true", help=_("let other devices on this network connect"))
     serve.add_argument("--notebooks", help=_("folder of notebooks to serve (default: modules/)"))
+    serve.add_argument("--pool", type=int, default=1, metavar="N",
+                       help=_("pages kept ready to open at once for each module (0: none; each holds about "
+                              "40 MB of memory)"))
     serve.set_defaults(func=_serve)
     add_plan_commands(sub)
 

@@ -144,6 +144,33 @@ def voila_tells_pages_who_asked(hide_listings: bool = False) -> None:
         VoilaContentsHandler.get = not_listed
 
 
+def voila_preheats_plain_requests(reads_request: tuple[str, ...] = ()) -> None:
+    """A page whose address carries a query (``?lang=es``, ``?keep=<token>``) gets a kernel started
+    for it, not a preheated page, unless the notebook reads its request itself.
+
+    No upstream issue: Voila hands out a preheated kernel's page whatever the address asks, but that
+    page was built before the request, without its ``QUERY_STRING``; a module page would then show
+    the wrong language and lose the draft its ``?keep=`` brings back. Notebooks named in
+    ``reads_request`` (the kiosk: it waits for the request, :func:`voila_request_info`) keep their
+    pool for any address. Hooks ``VoilaHandler.should_use_rendered_notebook``."""
+    require("voila", "preheated pages only for plain addresses (VoilaHandler.should_use_rendered_notebook)")
+    from voila.handler import VoilaHandler
+
+    current = VoilaHandler.should_use_rendered_notebook
+    if getattr(current, "plain_requests_only", None) is not None:
+        current.plain_requests_only.update(reads_request)
+        return
+    aware = set(reads_request)
+
+    def should_use_rendered_notebook(self, notebook_data, pool_size, template_name, theme, request_args):
+        if request_args and self.request.path.rsplit("/", 1)[-1] not in aware:
+            return False
+        return current(self, notebook_data, pool_size, template_name, theme, request_args)
+
+    should_use_rendered_notebook.plain_requests_only = aware
+    VoilaHandler.should_use_rendered_notebook = should_use_rendered_notebook
+
+
 # What Voila's page loads in place of MathJax: a typesetter that does nothing, inline, so no
 # request leaves the page (the default points at a CDN a room without internet cannot reach).
 NO_MATHJAX = ("data:text/javascript,window.MathJax={Hub:{Config(){},Configured(){},Queue(){},"

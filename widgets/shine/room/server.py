@@ -40,7 +40,7 @@ from shine.web.paths import modules_dir, shine_home
 
 VOILA_TEMPLATES = Path(__file__).resolve().parent.parent / "web"  # holds voila/templates/shine
 
-from .kernels import PROVISIONER_NAME, server_processes
+from .kernels import MODULE_PAGES, PRELOAD_ENV, PROVISIONER_NAME, server_processes
 
 CULL_IDLE_S = 600   # a participant reading a page for ten minutes keeps their kernel
 CULL_INTERVAL_S = 60
@@ -57,6 +57,16 @@ LOGS_KEPT = 3  # ...keeping this many older ones: at most 40 MB in all
 UNUSED_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "jupyterlab_pygments",
                      "@voila-dashboards/jupyterlab-preview"]
 _RUNNING = re.compile(r"Voil[àa] is running at:\s*$")
+# Pages whose preheated kernel waits for its request and reads the address itself: any address of
+# theirs may use the pool. Every other pooled page is preheated only for plain addresses (a page
+# asked for with ?lang= or ?keep= gets a kernel started for it; upstream.voila_preheats_plain_requests).
+READS_REQUEST = ("kiosk.ipynb",)
+# ``shine serve``: preheated kernels for each module page of the server's language. Each holds
+# about 40 MiB of its own (60 for the heaviest page; the rest is shared with the module pages'
+# fork server, ~130 MiB), so 8 modules cost ~0.3 GiB; ``--pool`` sets it (0: none, every page
+# starts its kernel when opened, forked from that warm fork server all the same).
+MODULE_POOL = 1
+_MODULE_NOTEBOOK = re.compile(r"\d\d-[^/]*\.ipynb")
 
 
 def lan_address() -> str:
@@ -78,6 +88,7 @@ def voila_main(argv: list[str] | None = None) -> None:
     upstream.voila_sets_xsrf_cookie()
     upstream.voila_tells_pages_who_asked(hide_listings=os.environ.get(HIDE_LISTINGS_ENV) == "1")
     upstream.share_compiled_templates()
+    upstream.voila_preheats_plain_requests(READS_REQUEST)
     # Started from a background job, SIGINT arrives ignored; Voila must still stop on it.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.argv = ["voila", *(sys.argv[1:] if argv is None else argv)]
@@ -127,6 +138,22 @@ def pool_settings(pools: dict[str, int], *, fill_delay: float = FILL_DELAY_S) ->
         f"--VoilaKernelManager.kernel_pools_config={json.dumps(config)}",
         f"--VoilaKernelManager.fill_delay={fill_delay}",
     ]
+
+
+def module_pools(notebooks: Path, size: int, lang: str | None = None) -> dict[str, int]:
+    """``{notebook: size}`` for the module pages (``NN-name.ipynb``) in ``lang``: the folder's own
+    (English) ones, or those in its ``<lang>/`` folder. Keys are paths as Voila names them."""
+    from shine.i18n import DEFAULT_LANGUAGE
+
+    if size <= 0:
+        return {}
+    folder = Path(notebooks)
+    if lang and lang != DEFAULT_LANGUAGE and (folder / lang).is_dir():
+        folder, prefix = folder / lang, f"{lang}/"
+    else:
+        prefix = ""
+    return {f"{prefix}{path.name}": size for path in sorted(folder.glob("*.ipynb"))
+            if _MODULE_NOTEBOOK.fullmatch(path.name)}
 
 
 @dataclass
@@ -294,10 +321,36 @@ def wait_for_stop(server: Server) -> bool:
     return stopping.is_set()
 
 
-def serve(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False) -> int:
-    """Run until Ctrl-C: print the address, then wait."""
+def _checked_store() -> dict[str, str]:
+    """Open the store once (created or brought up to date) and name its checked file for the
+    pages' kernels, as ``shine workshop`` does: then no page's kernel reads the whole database
+    again (``SHINE_STORE_CHECKED``). ``{}`` when it cannot be opened: each page then says why."""
+    from shine.store import Store, StoreError
+    from shine.store.db import CHECKED_ENV
+
     try:
-        server = start(notebooks, port=port, lan=lan)
+        with Store() as store:
+            if store.problem is None and store.path is not None:
+                return {CHECKED_ENV: str(store.path)}
+    except StoreError:
+        pass
+    return {}
+
+
+def serve(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False, pool: int = MODULE_POOL) -> int:
+    """Run until Ctrl-C: print the address, then wait.
+
+    The pages' kernels are forked from a fork server that has loaded what module pages need
+    (``shine.lessons.preload``), and each module page of the server's language keeps ``pool``
+    preheated kernels (:func:`module_pools`)."""
+    from shine.i18n import get_language
+
+    folder = Path(notebooks or modules_dir())
+    pools = module_pools(folder, pool, get_language()) if folder.is_dir() else {}
+    try:
+        # Voila starts while its pools are being preheated: on a busy laptop that takes longer.
+        server = start(notebooks, port=port, lan=lan, env={PRELOAD_ENV: MODULE_PAGES, **_checked_store()},
+                       extra=pool_settings(pools) if pools else None, startup_timeout=120)
     except (OSError, RuntimeError) as exc:
         say(str(exc), error=True)
         return 2

@@ -4,10 +4,12 @@ get the plays that build the weakest C."""
 from __future__ import annotations
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_selection import ToggleButtonsStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from shine import content
 from shine.i18n import _
-from shine.web import charts
+from shine.web import chart_cache, charts
 from shine.web.html import callout, esc, page
 
 SIDES = ("staff", "families")
@@ -89,17 +91,23 @@ class CapacityCheck(widgets.VBox):
         self.items = list(check.items)
         self.inputs: dict[str, widgets.ToggleButtons] = {}
         tabs = []
+        # One layout and one style for all the texts, and one each for all the rating buttons (none
+        # is changed on its own): each would otherwise be a model the page fetches before it shows.
+        shared, text_style = widgets.Layout(), HTMLStyle()
+        rating_style = ToggleButtonsStyle(button_width="6.5rem")
+        options = [(p.label, p.value) for p in self.scale.points]
+        tooltips = [p.description for p in self.scale.points]
         for side in SIDES:
             rows = []
             for c in capacities():
                 heading = f"<h3>{esc(c.name)} <span class='shine-meta'>{esc(c.gloss)}</span></h3>"
-                rows.append(widgets.HTML(page(heading)))
+                rows.append(widgets.HTML(page(heading), layout=shared, style=text_style))
                 for item in (i for i in self.items if i.side == side and i.capacity == c.id):
-                    self.inputs[item.id] = widgets.ToggleButtons(
-                        options=[(p.label, p.value) for p in self.scale.points], value=None,
-                        tooltips=[p.description for p in self.scale.points], style={"button_width": "6.5rem"})
-                    rows += [widgets.HTML(page(f"<p>{esc(item.text)}</p>")), self.inputs[item.id]]
-            tabs.append(widgets.VBox(rows))
+                    self.inputs[item.id] = widgets.ToggleButtons(options=options, value=None, tooltips=tooltips,
+                                                                 layout=shared, style=rating_style)
+                    rows += [widgets.HTML(page(f"<p>{esc(item.text)}</p>"), layout=shared, style=text_style),
+                             self.inputs[item.id]]
+            tabs.append(widgets.VBox(rows, layout=shared))
         self.tabs = widgets.Tab(children=tabs)
         for i, side in enumerate(SIDES):
             self.tabs.set_title(i, side_names()[side])
@@ -126,7 +134,7 @@ class CapacityCheck(widgets.VBox):
             self.chart.value = ""
             self.suggestions.value = suggestions_html(ratings)
             return
-        self.chart.value = charts.to_html(radar_figure(ratings))
+        self.chart.value = chart_cache.html(radar_figure, ratings, source=content.load())
         self.suggestions.value = suggestions_html(ratings)
 
     def reset(self) -> None:

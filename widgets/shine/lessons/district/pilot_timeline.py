@@ -7,7 +7,7 @@ import ipywidgets as widgets
 
 from shine import content
 from shine.i18n import _
-from shine.web import charts
+from shine.web import chart_cache, charts
 from shine.web.html import bullets, esc, page, section
 
 STEPS = ("pilot", "commitments", "lessons", "growth")
@@ -66,7 +66,8 @@ def step_html(step: str) -> str:
 
 class PilotTimeline(widgets.VBox):
     def __init__(self):
-        self.chart = widgets.HTML(charts.to_html(timeline_chart()))
+        # Drawn once per language and content (shine.web.chart_cache): the same for everyone.
+        self.chart = widgets.HTML(chart_cache.html(timeline_chart, source=content.load()))
         labels = {"pilot": _("1. The pilot"), "commitments": _("2. Who promised what"),
                   "lessons": _("3. Lessons"), "growth": _("4. Planned growth")}
         self.step = widgets.ToggleButtons(options=[(labels[s], s) for s in STEPS], value=STEPS[0],

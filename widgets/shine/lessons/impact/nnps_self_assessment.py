@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_selection import ToggleButtonsStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from shine import content
 from shine.i18n import _, ngettext
@@ -125,14 +127,22 @@ class SelfAssessment(widgets.VBox):
         self.inputs: dict[str, widgets.ToggleButtons] = {}
         self.saved: dict[str, int | None] = {}
         tabs = []
+        # Every layout and style is a model the page fetches and builds before it shows: the texts
+        # share one layout and one style, and the rating buttons one each (none is changed on its
+        # own), so the whole self-assessment is about 100 models instead of 190.
+        shared, text_style = widgets.Layout(), HTMLStyle()
+        rating_style = ToggleButtonsStyle(button_width="8.5rem")
+        options = [(f"{p.value} {p.label}", p.value) for p in s.points]
+        tooltips = [p.description for p in s.points]
         for t in types():
-            rows = [widgets.HTML(page(f"<h3>{esc(type_label(t))}</h3><p class='shine-meta'>{esc(t.aim)}</p>"))]
+            rows = [widgets.HTML(page(f"<h3>{esc(type_label(t))}</h3><p class='shine-meta'>{esc(t.aim)}</p>"),
+                                 layout=shared, style=text_style)]
             for item in (i for i in assessment().items if i.type == t.id):
-                self.inputs[item.id] = widgets.ToggleButtons(
-                    options=[(f"{p.value} {p.label}", p.value) for p in s.points], value=None,
-                    tooltips=[p.description for p in s.points], style={"button_width": "8.5rem"})
-                rows += [widgets.HTML(page(f"<p>{esc(item.text)}</p>")), self.inputs[item.id]]
-            tabs.append(widgets.VBox(rows))
+                self.inputs[item.id] = widgets.ToggleButtons(options=options, value=None, tooltips=tooltips,
+                                                             layout=shared, style=rating_style)
+                rows += [widgets.HTML(page(f"<p>{esc(item.text)}</p>"), layout=shared, style=text_style),
+                         self.inputs[item.id]]
+            tabs.append(widgets.VBox(rows, layout=shared))
         self.tabs = widgets.Tab(children=tabs)
         for i, t in enumerate(types()):
             self.tabs.set_title(i, str(t.number))

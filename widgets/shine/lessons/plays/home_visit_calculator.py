@@ -11,7 +11,8 @@ import ipywidgets as widgets
 
 from shine import content
 from shine.i18n import _
-from shine.web import charts
+from shine.web import chart_cache, charts
+from shine.web.announce import live
 from shine.web.html import callout, esc, page
 
 MAX_FAMILIES = 20_000  # far above any one school: a bigger number is a typo
@@ -111,7 +112,7 @@ class HomeVisitCalculator(widgets.VBox):
                                         layout=wide)
         self.visited = widgets.IntText(value=0, description=_("Families who had a home visit this year"), style=style,
                                        layout=wide)
-        self.result = widgets.HTML()
+        self.result = live(widgets.HTML())
         self.chart = widgets.HTML()
         self.studies = widgets.HTML(studies_html())
         for w in (self.enrolled, self.visited):
@@ -134,7 +135,8 @@ class HomeVisitCalculator(widgets.VBox):
             self.chart.value = ""
             return None
         cov = Coverage(self.enrolled.value, self.visited.value, threshold().value)
-        chart = charts.to_html(coverage_chart(cov))  # drawn first, so text and chart change together
+        # Drawn first, so text and chart change together; the same numbers are drawn once.
+        chart = chart_cache.html(coverage_chart, cov, source=content.load())
         self.chart.value = chart
         self.result.value = result_html(cov)
         return cov
