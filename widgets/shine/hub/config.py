@@ -158,6 +158,11 @@ def configure(c, settings: HubSettings | None = None) -> HubSettings:
     c.Spawner.http_timeout = HTTP_TIMEOUT_S
     if settings.spawner == "local":
         c.Spawner.pre_spawn_hook = partial(prepare_os_user, create=settings.create_users)
+    if roster is not None:  # scoped data: memberships, and on PostgreSQL a role per person (dbroles.py)
+        from .dbroles import server_store_url, sync_db
+
+        if sync_db(settings, roster).secured:
+            c.Spawner.environment["SHINE_DB_URL"] = partial(server_store_url, settings)
 
     # Services (and their roles): the idle culler now; formgraders and room services append theirs.
     c.JupyterHub.services = [{

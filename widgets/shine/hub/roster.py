@@ -8,6 +8,11 @@ A roster is a small YAML file (``SHINE_HUB_ROSTER``; ``deploy/hub/roster.example
     districts:                     # one group "district-<name>" each
       Groton: [ana, carlos, dee]
       Windsor: [ben, femi, gus]
+    schools:                       # each participant's school team (scoped data, shine.hub.dbroles)
+      Groton:
+        Fitch High School: [ana, carlos]   # dee, in no school, leads the district: sees all of Groton
+      Windsor:
+        Windsor High School: [femi, gus]
     courses:                       # nbgrader courses (shine.hub.courses)
       groton-fall:
         trainers: [maria]          # the group "formgrade-groton-fall": the course's formgrader
@@ -31,7 +36,7 @@ import yaml
 from shine.i18n import _
 
 USERNAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")  # what useradd accepts, and JupyterHub keeps as is
-KEYS = ("admins", "trainers", "state", "districts", "courses", "rooms")
+KEYS = ("admins", "trainers", "state", "districts", "schools", "courses", "rooms")
 TRAINERS, STATE, DISTRICT_PREFIX = "trainers", "state", "district-"
 PARTICIPANTS_PREFIX, GRADERS_PREFIX = "nbgrader-", "formgrade-"  # nbgrader's names (its JupyterHubAuthPlugin)
 # A course id is also the name of its formgrader service (nbgrader's course list links to
@@ -72,6 +77,20 @@ class Roster:
     districts: dict[str, list[str]] = field(default_factory=dict)
     courses: dict[str, CourseEntry] = field(default_factory=dict)
     rooms: list[str] = field(default_factory=list)
+    schools: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # district -> school -> names
+
+    def memberships(self) -> list[tuple[str, str, str, str]]:
+        """``(name, kind, district, school)`` for the store's scope (:mod:`shine.store.scope`):
+        admins and trainers ``trainer``; ``state``; a district's people in one of its schools
+        ``team``, the others ``leader`` of their district."""
+        rows = {(name, "trainer", "", "") for name in [*self.admins, *self.trainers]}
+        rows |= {(name, "state", "", "") for name in self.state}
+        for district, schools in self.schools.items():
+            rows |= {(name, "team", district, school) for school, names in schools.items() for name in names}
+        for district, members in self.districts.items():
+            placed = {name for names in self.schools.get(district, {}).values() for name in names}
+            rows |= {(name, "leader", district, "") for name in members if name not in placed}
+        return sorted(rows)
 
     @property
     def users(self) -> set[str]:
@@ -80,6 +99,9 @@ class Roster:
             names.update(members)
         for course in self.courses.values():
             names.update(course.trainers, course.participants)
+        for schools in self.schools.values():
+            for members in schools.values():
+                names.update(members)
         return names
 
     def groups(self) -> dict[str, list[str]]:
@@ -88,6 +110,9 @@ class Roster:
         for district, members in self.districts.items():
             found.setdefault(district_group(district), [])
             found[district_group(district)] = sorted({*found[district_group(district)], *members})
+        for district, schools in self.schools.items():  # a school's people are of its district
+            found[district_group(district)] = sorted({*found.get(district_group(district), []),
+                                                      *(n for names in schools.values() for n in names)})
         for course_id, course in self.courses.items():
             found[GRADERS_PREFIX + course_id] = sorted(set(course.trainers))
             found[PARTICIPANTS_PREFIX + course_id] = sorted(set(course.participants))
@@ -137,7 +162,8 @@ class Roster:
                      state=names(data.get("state"), "state"),
                      districts={str(d).strip(): names(m, str(d)) for d, m in districts_data.items()
                                 if str(d).strip()},
-                     courses=courses, rooms=[c for c in dict.fromkeys(rooms) if ROOM_CODE.match(c)])
+                     courses=courses, rooms=[c for c in dict.fromkeys(rooms) if ROOM_CODE.match(c)],
+                     schools=_schools(data.get("schools"), names, problems))
         if problems:
             raise RosterError(path, problems)
         return roster
@@ -152,7 +178,7 @@ class Roster:
 
     def to_yaml(self) -> str:
         data = {"admins": self.admins, "trainers": self.trainers, "state": self.state, "districts": self.districts,
-                "courses": {cid: course.to_data() for cid, course in self.courses.items()}, "rooms": self.rooms}
+                "schools": self.schools, "courses": {cid: course.to_data() for cid, course in self.courses.items()}, "rooms": self.rooms}
         return yaml.safe_dump({k: v for k, v in data.items() if v}, allow_unicode=True, sort_keys=False)
 
 
@@ -180,3 +206,14 @@ def _courses(value: object, names, problems: list[str]) -> dict[str, CourseEntry
             problems.append(_("Course {course} has no trainer: nobody could grade it.").format(course=course_id))
         found[course_id] = course
     return found
+
+
+def _schools(value: object, names, problems: list[str]) -> dict[str, dict[str, list[str]]]:
+    """The roster's ``schools:``: district -> school -> the names of that school's team."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        problems.append(_("schools must map each district to its schools, each a list of names."))
+        return {}
+    return {str(d).strip(): {str(s).strip(): names(m, f"{d}: {s}") for s, m in schools.items() if str(s).strip()}
+            for d, schools in value.items() if str(d).strip()}

@@ -8,6 +8,7 @@ from shine.i18n import N_, _
 
 from .errors import StoreInputError
 from .schema import AssessmentResponse
+from .scope import filter_teams
 from .values import MAX_POST_CHARS, checked_client, clean_text, now
 
 
@@ -22,6 +23,7 @@ class Answers:
         if value is not None and not isinstance(value, int):
             raise StoreInputError(_("A rating must be a whole number."))
         note = clean_text(note, field=N_("The note"), max_chars=MAX_POST_CHARS, required=False)
+        self.db.scope.check_team(self.db, team_id)
         with self.db.write() as conn:
             conn.execute(insert(AssessmentResponse).values(
                 team_id=team_id, client_id=checked_client(client_id), instrument=instrument, item_id=item_id,
@@ -34,6 +36,7 @@ class Answers:
                 .group_by(AssessmentResponse.client_id, AssessmentResponse.item_id))
         if team_id is not None:
             last = last.where(AssessmentResponse.team_id == team_id)
+        last = filter_teams(last, self.db.scope, AssessmentResponse.team_id)  # answers of no team stay
         query = select(AssessmentResponse.client_id, AssessmentResponse.item_id, AssessmentResponse.value).where(
             AssessmentResponse.id.in_(last.scalar_subquery()))
         out: dict[str, dict[str, int | None]] = {}

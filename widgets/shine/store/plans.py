@@ -16,6 +16,7 @@ from shine.i18n import _
 
 from .errors import StoreError, StoreInputError
 from .schema import PlanVersion
+from .scope import filter_teams
 from .values import aware, now
 
 ANY_VERSION: Any = object()  # ``save(..., base=ANY_VERSION)``: a new version whatever is there
@@ -51,6 +52,7 @@ class Plans:
         is another one, nothing is written and :class:`PlanVersionConflict` says which is newest."""
         if not isinstance(data, dict):
             raise StoreInputError(_("A plan must be saved as a mapping of fields."))
+        self.db.scope.check_team(self.db, team_id)
         for _attempt in range(5):
             try:
                 with self.db.write() as conn:
@@ -67,27 +69,31 @@ class Plans:
                 continue  # two devices saved at the same instant: the next try sees the other one
         raise StoreError(_("The plan could not be saved; please try again."))
 
+    def _mine(self, query):
+        """``query`` on plan versions, limited to the teams the store's scope reads."""
+        return filter_teams(query, self.db.scope, PlanVersion.team_id)
+
     def latest(self, team_id: int, school_year: str) -> tuple[int, dict] | None:
         with self.db.read() as conn:
-            row = conn.execute(
+            row = conn.execute(self._mine(
                 select(PlanVersion.version, PlanVersion.data)
-                .where(PlanVersion.team_id == team_id, PlanVersion.school_year == school_year)
+                .where(PlanVersion.team_id == team_id, PlanVersion.school_year == school_year))
                 .order_by(PlanVersion.version.desc()).limit(1)).one_or_none()
         return (row.version, row.data) if row else None
 
     def get(self, team_id: int, school_year: str, version: int) -> dict | None:
         """One version's data, or None when there is no such version."""
         with self.db.read() as conn:
-            return conn.execute(select(PlanVersion.data).where(
+            return conn.execute(self._mine(select(PlanVersion.data).where(
                 PlanVersion.team_id == team_id, PlanVersion.school_year == school_year,
-                PlanVersion.version == version)).scalar_one_or_none()
+                PlanVersion.version == version))).scalar_one_or_none()
 
     def versions(self, team_id: int, school_year: str) -> list[tuple[int, datetime]]:
         with self.db.read() as conn:
-            return [(r.version, aware(r.created_at)) for r in conn.execute(
+            return [(r.version, aware(r.created_at)) for r in conn.execute(self._mine(
                 select(PlanVersion.version, PlanVersion.created_at)
                 .where(PlanVersion.team_id == team_id, PlanVersion.school_year == school_year)
-                .order_by(PlanVersion.version))]
+                .order_by(PlanVersion.version)))]
 
     def history(self, team_id: int, school_year: str, *, with_data: bool = False) -> list[PlanVersionRow]:
         """Every version, newest first: number, time, the page or command that saved it (and its data)."""
@@ -95,8 +101,8 @@ class Plans:
         if with_data:
             columns.append(PlanVersion.data)
         with self.db.read() as conn:
-            rows = conn.execute(select(*columns).where(
+            rows = conn.execute(self._mine(select(*columns).where(
                 PlanVersion.team_id == team_id, PlanVersion.school_year == school_year)
-                .order_by(PlanVersion.version.desc())).all()
+                .order_by(PlanVersion.version.desc()))).all()
         return [PlanVersionRow(r.version, aware(r.created_at), r.client_id, r.data if with_data else None)
                 for r in rows]

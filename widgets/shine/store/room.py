@@ -419,6 +419,9 @@ class Room:
                  .join(devices, devices.c.team_id == Team.id)
                  .outerjoin(posted, posted.c.team_id == Team.id)
                  .order_by(Team.district, Team.school))
+        clause = self.db.scope.team_clause()  # on a hub: the teams of the person's scope
+        if clause is not None:
+            query = query.where(clause)
         with self.db.read() as conn:
             return [TeamPresent(TeamInfo(r.id, r.district, r.school, r.level), r.devices, r.posts)
                     for r in conn.execute(query)]

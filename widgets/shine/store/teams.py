@@ -35,6 +35,7 @@ class Teams:
         if level is not None and level not in TEAM_LEVELS:
             raise StoreInputError(_("{level!r} is not a school level; use one of: {levels}.").format(
                 level=level, levels=", ".join(TEAM_LEVELS)))
+        self.db.scope.refuse(district, school)  # a person on a hub: their own team(s) only
         where = and_(Team.district == district, Team.school == school)
         with self.db.read() as conn:
             row = conn.execute(select(Team).where(where)).one_or_none()
@@ -50,7 +51,11 @@ class Teams:
         return TeamInfo(row.id, row.district, row.school, row.level)
 
     def all(self, district: str | None = None) -> list[TeamInfo]:
+        """Every team (of ``district``) the store's scope reads."""
         query = select(Team).order_by(Team.district, Team.school)
+        clause = self.db.scope.team_clause()
+        if clause is not None:
+            query = query.where(clause)
         if district:
             query = query.where(Team.district == district)
         with self.db.read() as conn:

@@ -133,6 +133,7 @@ class MiniVisits:
     def schedule(self, district: str, school: str, leader: str, starts_at: datetime, minutes: int = 60,
                  agenda: list[str] | tuple[str, ...] = ()) -> int:
         team = self.find_school(district, school)
+        self.store.scope.refuse(team.district, team.school)
         leader = clean_text(leader, field=N_("The district leader"), max_chars=120)
         starts_at = starts_at.replace(second=0, microsecond=0, tzinfo=None)
         self.check_slot(starts_at, minutes)
@@ -155,6 +156,7 @@ class MiniVisits:
     def set_status(self, visit_id: int, status: str) -> None:
         if status not in STATUSES:
             raise VisitRuleError(_("A visit is scheduled, held or cancelled."))
+        self._visit_exists(visit_id)
         with self.store.write() as conn:
             starts_at = conn.execute(select(Visit.starts_at).where(Visit.id == visit_id)).scalar()
             if starts_at is None:
@@ -184,6 +186,11 @@ class MiniVisits:
                                                         created_at=now()).returning(FollowUp.id)).scalar_one()
 
     def complete_followup(self, followup_id: int) -> None:
+        with self.store.read() as conn:
+            visit_id = conn.execute(select(FollowUp.visit_id).where(FollowUp.id == followup_id)).scalar()
+        if visit_id is None:
+            return
+        self._visit_exists(visit_id)
         with self.store.write() as conn:
             conn.execute(update(FollowUp).where(FollowUp.id == followup_id, FollowUp.done_at.is_(None))
                          .values(done_at=now()))
@@ -196,14 +203,22 @@ class MiniVisits:
             conn.execute(insert(VisitResource).values(visit_id=visit_id, title=title, link=link, created_at=now()))
 
     def _visit_exists(self, visit_id: int) -> None:
+        """A visit this store's scope may write for (one it may not even read does not exist)."""
+        scope = self.store.scope
         with self.store.read() as conn:
-            if conn.execute(select(Visit.id).where(Visit.id == visit_id)).scalar() is None:
-                raise VisitRuleError(_("There is no visit number {id}.").format(id=visit_id))
+            row = conn.execute(select(Team.district, Team.school).join(Visit, Visit.team_id == Team.id)
+                               .where(Visit.id == visit_id)).one_or_none()
+        if row is None or not scope.sees(row.district, row.school):
+            raise VisitRuleError(_("There is no visit number {id}.").format(id=visit_id))
+        scope.refuse(row.district, row.school)
 
     def visits(self, district: str | None = None, *, team_id: int | None = None) -> list[VisitInfo]:
         query = (select(Visit.id, Visit.team_id, Team.district, Team.school, Visit.leader, Visit.starts_at,
                         Visit.minutes, Visit.agenda, Visit.status).join(Team, Team.id == Visit.team_id)
                  .order_by(Visit.starts_at))
+        clause = self.store.scope.team_clause()
+        if clause is not None:
+            query = query.where(clause)
         if district:
             query = query.where(Team.district == district)
         if team_id is not None:
@@ -232,6 +247,9 @@ class MiniVisits:
         """One row per school: last visit, next visit, open and overdue follow-ups, plan saved.
         A handful of aggregate queries, so a state view of 200 schools stays quick."""
         teams = select(Team.id, Team.district, Team.school).order_by(Team.district, Team.school)
+        clause = self.store.scope.team_clause()  # rows are filled for these teams only
+        if clause is not None:
+            teams = teams.where(clause)
         if district:
             teams = teams.where(Team.district == district)
         with self.store.read() as conn:
