@@ -3,11 +3,14 @@
     shine hub demo [--port N] [--lan]     a hub on this machine to try, until Ctrl-C
     shine hub config [--show]             the jupyterhub_config.py to install (or the settings it reads)
     shine hub room [CODE] [--name NAME]   create or resume a workshop served by the hub; its key
+    shine hub kubernetes [--out DIR]      Zero to JupyterHub values and the single-user Dockerfile
+    shine hub sync-db                     the roster's scopes into the store: memberships, roles, policies
     shine course init --hub COURSE        (as root) set up a course of the roster on the hub
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 from shine.i18n import _
@@ -84,6 +87,52 @@ def _room(args) -> int:
     return 0
 
 
+def _kubernetes(args) -> int:
+    from pathlib import Path
+
+    from .kubernetes import render, write
+    from .roster import RosterError
+    from .settings import HubSettingsError
+
+    roster = args.roster or os.environ.get("SHINE_HUB_ROSTER", "").strip() or None
+    try:
+        files = render(roster_path=Path(roster) if roster else None)
+    except (HubSettingsError, RosterError) as exc:
+        print(_("The hub's settings cannot be used:"), file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    for path in write(Path(args.out), files):
+        print(_("Wrote {path}").format(path=path))
+    return 0
+
+
+def _sync_db(args) -> int:
+    from shine.store import StoreError
+
+    from .dbroles import DbRolesError, sync_db
+
+    settings, roster = _settings_and_roster()
+    if settings is None:
+        return 2
+    try:
+        report = sync_db(settings, roster)
+    except (StoreError, DbRolesError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(_("{n} membership(s) written to the store.").format(n=report.memberships))
+    if report.secured:
+        print(_("Database roles of their own: {names}").format(names=", ".join(report.roles) or "-"))
+        if report.skipped:
+            print(_("Left alone (roles that are not a participant's): {names}").format(names=", ".join(report.skipped)))
+        if report.disabled:
+            print(_("No longer in the roster, login disabled: {names}").format(names=", ".join(report.disabled)))
+        print(_("Row-level security is on for teams, plans, self-assessments and Mini Visits."))
+    else:
+        print(_("This store is not PostgreSQL: the store's scope applies, but without database roles."))
+    return 0
+
+
 def _course_on_hub(args) -> int:
     from .courses import HubCourseError, init_course
 
@@ -130,4 +179,12 @@ def add_hub_commands(sub) -> None:
     room.add_argument("code", nargs="?", help=_("the workshop's join code"))
     room.add_argument("--name", help=_("a new workshop's name"))
     room.set_defaults(func=_room)
+    sync = hub_sub.add_parser("sync-db", help=_("write the roster's scopes into the store: who sees which teams, a "
+                                                "database role per person and row-level security (PostgreSQL)"))
+    sync.set_defaults(func=_sync_db)
+    kube = hub_sub.add_parser("kubernetes", help=_("write Zero to JupyterHub's Helm values and the single-user "
+                                                   "image's Dockerfile from the hub's settings and roster"))
+    kube.add_argument("--out", default="deploy/kubernetes", help=_("the folder to write them to"))
+    kube.add_argument("--roster", help=_("the roster (default: SHINE_HUB_ROSTER)"))
+    kube.set_defaults(func=_kubernetes)
     _offer_course_on_hub(sub)
