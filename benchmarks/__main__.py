@@ -1,6 +1,6 @@
 """``python -m benchmarks [--quick] [--only NAME ...]``: run, print, and write the results.
 
-Full run (the README's figures): about 35 minutes on a slow 2-core machine. ``--quick`` runs short
+Full run (the README's figures): about 50 minutes on a slow 2-core machine (the module pages: 15). ``--quick`` runs short
 versions of each (about 2 minutes) to check that everything works.
 """
 
@@ -14,7 +14,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import burst, grading, mini_visits, plan_export, ready, store, timeline, wall
+from . import burst, grading, hub_logins, mini_visits, modules, plan_export, ready, store, timeline, wall
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -33,6 +33,15 @@ def plans(quick: bool) -> dict:
         "grading": lambda: _ok(grading.run(rounds=1 if quick else 3)),
         "mini_visit_board": lambda: _ok(mini_visits.run(runs=3 if quick else 7)),
         "plan_export": lambda: plan_export.plan_export(runs=5 if quick else 21),
+        # Module pages (about 15 minutes in all; --quick: 2 modules once, about 3 minutes).
+        "module_ready": lambda: modules.module_ready(runs=1 if quick else 5, pool=1,
+                                                     modules=modules.QUICK if quick else None),
+        "module_ready_no_pool": lambda: modules.module_ready(runs=1 if quick else 3, pool=0,
+                                                             modules=modules.QUICK if quick else None),
+        "module_breakdown": lambda: modules.module_breakdown(modules.QUICK if quick else None),
+        # The hub (about 10 minutes; needs root for its OS users): a room of 50 logs in and opens module 01.
+        "hub_logins": lambda: hub_logins.hub_logins(participants=5 if quick else 50, spread_s=2 if quick else 10,
+                                                    chromium_pages=1 if quick else 3),
     }
 
 
@@ -93,6 +102,8 @@ def summary(results: dict, meta: dict) -> str:
             lambda r: ", ".join(f"{fmt} {r[f'{fmt}_median_s'] * 1000:.0f} ms" for fmt in ("docx", "md", "html")
                                 if f"{fmt}_median_s" in r)),
     ]
+    rows += module_rows(results)
+    rows += hub_rows(results)
     head = ["# Benchmark results", "",
             f"{meta['when']} on {meta['machine']} ({meta['cpus']} cores), Python {meta['python']}"
             f"{' (quick run)' if meta['quick'] else ''}."
@@ -100,6 +111,62 @@ def summary(results: dict, meta: dict) -> str:
                       if r.get("measured") and r["measured"] != meta["when"]), "",
             "| what | target | measured | met |", "|---|---|---|---|"]
     return "\n".join(head + [r for r in rows if r]) + "\n"
+
+
+def module_rows(results: dict) -> list[str]:
+    """One row per module page: ready vs the blank notebook, with a pool and without."""
+    pooled, fresh = results.get("module_ready"), results.get("module_ready_no_pool")
+    if pooled is None:
+        return []
+    if "modules" not in pooled:
+        return [f"| Module pages ready vs blank notebook | <= {modules.TARGET}x | failed: {pooled.get('error')} | **no** |"]
+    out = []
+    for name, r in pooled["modules"].items():
+        other = (fresh or {}).get("modules", {}).get(name)
+        without = (f"; no pool: {other['median_s']} s vs {fresh['blank_median_s']} s = {other['ratio']}x"
+                   if other else "")
+        verdict = "yes" if r["ratio"] <= modules.TARGET else "**no**"
+        out.append(f"| Module {name} ready (Chromium, 360 px, cold cache; widgets stop changing), median vs blank"
+                   f" notebook, pool of {pooled['pool_size']} | <= {modules.TARGET}x | {r['median_s']} s vs"
+                   f" {pooled['blank_median_s']} s = **{r['ratio']}x** ({pooled['runs']} runs){without} | {verdict} |")
+    parts = results.get("module_breakdown", {}).get("kernel")
+    if parts:
+        shown = "; ".join(f"{name[:2]} {r['cold_cells_ms']} -> {r['warm_cells_ms']} ms ({r['models']} models)"
+                          for name, r in parts.items())
+        out.append("| Module pages in the kernel: the cells' time in a kernel started from nothing -> in one forked"
+                   f" from the module pages' fork server, and the widget models each page makes | (a breakdown) | {shown} | yes |")
+    return out
+
+
+def hub_rows(results: dict) -> list[str]:
+    """The hub: a room logging in at once, and what each participant costs (the capacity plan's figures)."""
+    r = results.get("hub_logins")
+    if r is None:
+        return []
+    verdict = "yes" if r.get("ok") else "**no**"
+    if "spawn_p95_s" not in r:
+        return [f"| JupyterHub: participants log in and open module 01 | {hub_logins.TARGET_ALL_S:.0f} s | failed: "
+                f"{r.get('error')} | **no** |"]
+    load = f"load average {r['load_before'][0]} before, {r['load_after'][0]} after (a shared machine)"
+    not_started = sum("did not start" in f for f in r["failures"]) and r["failed"]  # (failures keeps five)
+    started_note = f"; {not_started} servers did not start in time" if not_started else ""
+    spawn_ok = not not_started and r["spawn_p95_s"] <= hub_logins.TARGET_SPAWN_P95_S
+    return [
+        f"| JupyterHub: {r['participants']} participants log in within {r['spread_s']:.0f} s and open module 01"
+        f" ({r['chromium_pages']} in Chromium, the rest by a client that fetches what a Chromium page fetches)"
+        f" | all ready <= {hub_logins.TARGET_ALL_S:.0f} s | {r['participants'] - r['failed']} of"
+        f" {r['participants']} ready; last **{r['last_ready_after_s']} s** after the first login (page median"
+        f" {r['ready_median_s']} s, p95 {r['ready_p95_s']} s; Chromium {', '.join(map(str, r['chromium_ready_s']))}"
+        f" s); {load} | {verdict} |",
+        f"| JupyterHub: server start, as the hub logs it | p95 <= {hub_logins.TARGET_SPAWN_P95_S:.0f} s |"
+        f" p95 **{r['spawn_p95_s']} s** of the {r['spawns_logged']} that started (median {r['spawn_median_s']} s,"
+        f" slowest {r['spawn_max_s']} s){started_note} | {'yes' if spawn_ok else '**no**'} |",
+        f"| JupyterHub: memory per participant (single-user server + module 01's kernel, PSS of their OS user's"
+        f" processes) and CPU | <= {hub_logins.TARGET_MIB:.0f} MiB | p95 **{r['pss_p95_mib']} MiB** (median"
+        f" {r['pss_median_mib']}, USS {r['uss_median_mib']}); CPU {r['cpu_s_per_participant_median']} s per"
+        f" participant to log in and open the page, hub and proxy {r['hub_and_proxy_cpu_s_per_participant']} s |"
+        f" {'yes' if r['pss_p95_mib'] <= hub_logins.TARGET_MIB else '**no**'} |",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
