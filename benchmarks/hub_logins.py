@@ -283,7 +283,6 @@ def hub_logins(participants: int = 50, spread_s: float = 10.0, chromium_pages: i
             except Exception as exc:  # noqa: BLE001 (one failed page is a figure, not the end of the run)
                 return RuntimeError(f"{names[i]}: {exc!r}")
 
-        t0 = time.monotonic()
         probe.stdin.write("go\n")
         probe.stdin.flush()
         with ThreadPoolExecutor(participants) as pool:
