@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import voila_server
+from conftest import axe_audit, voila_server
 
 from shine.plan import model as plans
 from shine.plan.rules import year_window
@@ -77,6 +77,7 @@ def test_a_team_writes_its_plan_on_a_tablet_and_finds_it_again(voila, page, arti
     page.get_by_label("Date", exact=True).fill(wrong)
     problem = page.get_by_text(f"is dated {wrong}, outside the {YEAR} school year").first
     problem.wait_for(timeout=30_000)
+    axe_audit(page, "module-06-plan-with-a-problem", artifacts_dir)  # WCAG 2.1 AA while a problem shows
 
     right = f"{FIRST_DAY.year}-10-15"
     page.get_by_label("Date", exact=True).fill(right)
@@ -89,6 +90,7 @@ def test_a_team_writes_its_plan_on_a_tablet_and_finds_it_again(voila, page, arti
     assert found[1].goals[0].title == GOAL and found[1].goals[0].activities[0].what == ACTIVITY
     assert found[1].level == "high"
     page.get_by_text("Saved at").first.wait_for(timeout=10_000)
+    axe_audit(page, "module-06-plan-saved", artifacts_dir)  # and after the builder's main interaction
 
     # Every target a finger needs is at least 44 px high.
     heights = page.eval_on_selector_all(".shine-plan button", "els => els.map(e => e.getBoundingClientRect().height)")
