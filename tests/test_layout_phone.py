@@ -11,12 +11,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import voila_server, words
+from conftest import words
 from test_workshop_e2e import PAGE_TIMEOUT_MS, free_port, start_workshop, stop_workshop
 
-from shine.web.paths import modules_dir
 
-ROOT = Path(__file__).resolve().parents[1]
 
 PHONE = {"width": 360, "height": 740}
 ZOOM = {"width": 640, "height": 400, "deviceScaleFactor": 2, "mobile": False}  # 1280x800 at 200%
@@ -227,38 +225,24 @@ def phone(new_page):
     return new_page(**PHONE)
 
 
-# --- the learner modules (one Voila server) -------------------------------------------------------------
-
-MODULE_PAGES = ["00-welcome", "01-definition", "02-district-systems", "03-dual-capacity",
-                "04-types-standards-impact", "05-plays", "06-plays-to-plan", "07-evaluate-celebrate",
-                "reference/glossary"]
+# --- the learner modules: checked by tests/test_modules_pages.py (phone_layout_ok) on the page it has
+# already opened and used, so each module page is loaded once for axe and for the layout.
 
 
-def code_cells(name: str) -> list[str]:
-    import nbformat
-
-    return [c.source for c in nbformat.read(ROOT / "modules" / f"{name}.ipynb", as_version=4).cells
-            if c.cell_type == "code"]
-
-
-@pytest.fixture(scope="module")
-def modules(tmp_path_factory):
-    with voila_server(modules_dir(), tmp_path_factory.mktemp("layout-home"), startup_timeout=90) as running:
-        yield running.url.rstrip("/")
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("name", MODULE_PAGES)
-def test_a_module_page_fits_a_phone(modules, phone, artifacts, name):
-    phone.goto(modules + "/")  # the home page first, for the cookie Voila's tab-close beacon needs
-    phone.goto(f"{modules}/voila/render/{name}.ipynb")
-    phone.wait_for_function(  # every code cell's widget drawn
-        f"document.querySelectorAll('.jp-OutputArea-output .jupyter-widgets').length >= {len(code_cells(name))}",
-        timeout=90_000)
-    where = "module-" + name.replace("/", "-")
-    found = check(phone, where, artifacts)
-    if name == "01-definition":
-        found += zoomed(phone, where, artifacts)
+def phone_layout_ok(page, where: str, artifacts_dir: Path, *, zoom: bool = False) -> None:
+    """The layout check at 360x740 on a page as it is now (and at 200% zoom with ``zoom``); the
+    viewport is put back afterwards."""
+    folder = artifacts_dir / "layout"
+    folder.mkdir(exist_ok=True)
+    before = page.viewport_size
+    page.set_viewport_size(PHONE)
+    try:
+        found = check(page, where, folder)
+        if zoom:
+            found += zoomed(page, where, folder)
+    finally:
+        if before:
+            page.set_viewport_size(before)
     assert not found, "\n".join(found)
 
 

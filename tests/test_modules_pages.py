@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import axe_audit, english_phrases, voila_server, words
+from test_layout_phone import phone_layout_ok
 
 from shine import content
 from shine.web.paths import modules_dir
@@ -183,6 +184,9 @@ def test_page_in_chromium_draws_every_widget_and_responds(server, page, artifact
     ACTIONS[page_name](page)
     assert_clean(page, page_name)
     axe_audit(page, "module-" + page_name.removesuffix(".ipynb"), artifacts_dir)  # after its main interaction
+    # Fits a 360 px phone (module 1 also at 200% zoom): see tests/test_layout_phone.py.
+    phone_layout_ok(page, "module-" + page_name.removesuffix(".ipynb").replace("/", "-"), artifacts_dir,
+                    zoom=page_name.startswith("01-"))
     screenshot(page, artifacts_dir, re.sub(r"\W+", "-", page_name.removesuffix(".ipynb")))
     assert_asked_only(server, asked)
 
@@ -199,6 +203,7 @@ def test_the_pages_without_an_interaction_here_pass_axe(server, page, artifacts_
         f"document.querySelectorAll('.jp-OutputArea-output .jupyter-widgets').length >= {len(code_cells(page_name))}",
         timeout=60_000)
     axe_audit(page, "module-" + page_name.removesuffix(".ipynb"), artifacts_dir)
+    phone_layout_ok(page, "module-" + page_name.removesuffix(".ipynb"), artifacts_dir)
     assert_asked_only(server, asked)  # the home page "/" included
 
 
@@ -307,4 +312,5 @@ def test_a_spanish_page_shows_no_english(server, page, artifacts_dir, phrases, p
     assert not left, f"{page_name} still shows English: {left[:15]}"
     assert page.locator("html").get_attribute("lang") == "es"  # a screen reader reads it in Spanish
     axe_audit(page, "module-" + page_name.removesuffix(".ipynb"), artifacts_dir)
+    phone_layout_ok(page, "module-" + page_name.removesuffix(".ipynb").replace("/", "-"), artifacts_dir)  # longer words
     screenshot(page, artifacts_dir, "es-" + re.sub(r"\W+", "-", page_name.removesuffix(".ipynb").removeprefix("es/")))

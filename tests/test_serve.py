@@ -196,7 +196,8 @@ def test_ctrl_c_stops_the_server_and_its_kernels(server):
 def test_closing_the_terminal_stops_voila_too(tmp_path):
     """A trainer closes the terminal window: the server and its kernels must not linger on the port."""
     env = dict(os.environ, SHINE_HOME=str(tmp_path), PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "shine", "serve", "--port", str(free_port())], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "shine", "serve", "--pool", "0", "--port", str(free_port())],
+                            cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = None
     while url is None:

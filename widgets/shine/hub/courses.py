@@ -30,7 +30,6 @@ needs a restart of the hub anyway, and one file (the roster) says everything abo
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import pwd
@@ -41,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shine.i18n import _
+from shine.web.sheets import write_csv
 
 from .roster import GRADERS_PREFIX, PARTICIPANTS_PREFIX, Roster
 from .settings import HubSettings
@@ -265,9 +265,7 @@ def init_course(settings: HubSettings, roster: Roster, course_id: str) -> HubCou
     ensure_exchange(settings)
     listed = folder / "hub-roster.csv"
     with listed.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["id"])
-        writer.writerows([name] for name in sorted(set(entry.participants)))
+        write_csv(fh, ["id"], ([name] for name in sorted(set(entry.participants))))
     if entry.participants:
         Course(folder).import_roster(listed)
     owner = pwd.getpwnam(account)
