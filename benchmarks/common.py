@@ -140,16 +140,13 @@ def workshop_session(*, pool: int, cull_idle: int = ws.CULL_IDLE_S, cull_interva
     """A fresh SHINE_HOME, a workshop, and Voila on the dashboards (+ blank.ipynb, same pool)."""
     from shine.store import Store
 
-    home = Path(tempfile.mkdtemp(prefix="shine-bench-"))
-    folder = home / "dashboards"
-    shutil.copytree(dashboards_dir(), folder)
-    pools = {"kiosk.ipynb": pool}
-    if with_blank:
-        blank_notebook(folder / "blank.ipynb")
-        pools["blank.ipynb"] = pool
-    old = os.environ.get("SHINE_HOME")
-    os.environ["SHINE_HOME"] = str(home)
-    try:
+    with scratch_home("shine-bench-") as home:
+        folder = home / "dashboards"
+        shutil.copytree(dashboards_dir(), folder)
+        pools = {"kiosk.ipynb": pool}
+        if with_blank:
+            blank_notebook(folder / "blank.ipynb")
+            pools["blank.ipynb"] = pool
         with Store() as store:
             workshop, _resumed = open_workshop(store, new=True)
         port = free_port()
@@ -162,6 +159,17 @@ def workshop_session(*, pool: int, cull_idle: int = ws.CULL_IDLE_S, cull_interva
             yield session
         finally:
             server.stop()
+
+
+@contextmanager
+def scratch_home(prefix: str):
+    """A new SHINE_HOME for the benchmark's own processes and the servers it starts; the old one
+    is put back and the scratch folder removed afterwards."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    old = os.environ.get("SHINE_HOME")
+    os.environ["SHINE_HOME"] = str(home)
+    try:
+        yield home
     finally:
         if old is None:
             os.environ.pop("SHINE_HOME", None)

@@ -41,7 +41,7 @@ from shine.room import server as ws
 from shine.room.kernels import kernel_processes
 from shine.web.paths import modules_dir
 
-from .common import Session, blank_notebook, chromium, close_tab, free_port, median
+from .common import Session, blank_notebook, chromium, close_tab, free_port, median, scratch_home
 
 MODULES = ["00-welcome", "01-definition", "02-district-systems", "03-dual-capacity", "04-types-standards-impact",
            "05-plays", "06-plays-to-plan", "07-evaluate-celebrate"]
@@ -78,13 +78,10 @@ def modules_server(pool: int, fill_delay: float = REFILL_AFTER_S, preload: bool 
     """A scratch SHINE_HOME and Voila on a copy of modules/ (+ blank.ipynb), as ``shine serve
     --pool`` runs it: ``pool`` preheated kernels for each English module and for the blank page.
     ``preload=False``: the fork server imports only the kiosk's list (as before module pools)."""
-    home = Path(tempfile.mkdtemp(prefix="shine-bench-modules-"))
-    folder = home / "modules"
-    shutil.copytree(modules_dir(), folder)
-    blank_notebook(folder / "blank.ipynb")
-    old = os.environ.get("SHINE_HOME")
-    os.environ["SHINE_HOME"] = str(home)
-    try:
+    with scratch_home("shine-bench-modules-") as home:
+        folder = home / "modules"
+        shutil.copytree(modules_dir(), folder)
+        blank_notebook(folder / "blank.ipynb")
         from shine.store import Store
 
         with Store() as store:  # the store exists, as on a trainer's laptop (creating it is not a page's cost)
@@ -99,12 +96,6 @@ def modules_server(pool: int, fill_delay: float = REFILL_AFTER_S, preload: bool 
             yield session
         finally:
             server.stop()
-    finally:
-        if old is None:
-            os.environ.pop("SHINE_HOME", None)
-        else:
-            os.environ["SHINE_HOME"] = old
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def widget_cells(folder: Path, name: str) -> int:
