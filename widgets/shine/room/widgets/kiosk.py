@@ -448,9 +448,10 @@ class Kiosk(widgets.VBox):
         except StoreError as exc:
             say(self.post_message, _message("problem", str(exc)))
             return
-        self._reset_form()
+        # The confirmation first: a page that sees the form empty has its "Posted!" already.
         say(self.post_message, _message(
             "ok", _("Posted! It is on the wall now. The form is empty again for the next post."), FORM_HOME))
+        self._reset_form()
         self.refresh_others()
 
     # --- 4. me too --------------------------------------------------------------------------------
