@@ -505,6 +505,42 @@ def test_a_post_committed_after_a_higher_id_still_reaches_the_wall(postgres_url)
         assert s.room.activity(w.id) == wall.fingerprint  # and nothing changes after
 
 
+def test_a_late_post_whose_transaction_began_after_the_committed_ones_still_reaches_the_wall(postgres_url):
+    """The same race when the early post's transaction took its transaction id first: the late
+    one's id is then at or above the wall's snapshot ``xmax`` and absent from its list of running
+    transactions, so neither ``xmax`` nor that list shows it is still in flight. Only the next
+    transaction id does (the fingerprint and the cursor's floor both rely on it)."""
+    from shine.room.widgets.wall import Wall
+
+    with Store(postgres_url) as s:
+        w = s.room.create_workshop("Regional")
+        wall = Wall(s, w.id, chart_seconds=1e9)
+        wall._chart_html = lambda: ""
+        created = s.room.workshop(w.id).created_at
+        early, late = s.engine.connect(), s.engine.connect()
+        early_tx, late_tx = early.begin(), late.begin()
+        early.execute(text("SELECT pg_current_xact_id()"))  # the early post's transaction begins first
+        late_id = late.execute(s.room._pg_post, dict(workshop_id=w.id, team_id=None, client_id="kiosk-1",
+                                                     kind="milestone", body="late", tags=[], segment_id=None,
+                                                     created_at=created)).scalar_one()
+        early_id = early.execute(s.room._pg_post, dict(workshop_id=w.id, team_id=None, client_id="kiosk-2",
+                                                       kind="milestone", body="early", tags=[], segment_id=None,
+                                                       created_at=created)).scalar_one()
+        early_tx.commit()
+        assert early_id > late_id
+        assert wall.refresh() and set(wall.posts) == {early_id}
+        for _ in range(3):  # polls while the late post is in flight: its id must stay above the floor
+            s.room.add_post(w.id, "practice", "meanwhile", "kiosk-3")
+            wall.refresh()
+        assert wall.post_cursor.floor < late_id
+        late_tx.commit()
+        early.close()
+        late.close()
+        assert wall.refresh(), "the fingerprint must change when the late post commits"
+        assert late_id in wall.posts and wall.count == 5
+        assert s.room.activity(w.id) == wall.fingerprint
+
+
 WRITER = textwrap.dedent("""
     import sys
     from shine.store import Store

@@ -10,14 +10,17 @@ be in flight (its ``floor``). The reader re-reads the ids above the floor each t
 of a few rows) and returns those it has not returned yet. The floor rises only when PostgreSQL's
 snapshots prove that nothing at or below it can still appear:
 
-* each poll notes ``(newest id visible, xmax)`` of its snapshot, ``xmax`` being the first
-  transaction id not yet started then;
+* each poll notes ``(newest id visible, next)`` of its snapshot, ``next`` being the next
+  transaction id to be handed out, read just after the snapshot was taken (not the snapshot's
+  ``xmax``, which is only one past the newest transaction to have *ended*: a transaction that took
+  its id earlier and is still running can be at or above it, and the snapshot does not list it);
 * every id at or below that newest one was handed out before the snapshot, and a post's
   transaction takes its transaction id before its post id (``Room.add_post`` inserts from a
-  ``pg_current_xact_id()`` row), so those transactions all have ids below ``xmax``;
-* once a later snapshot's ``xmin`` (the oldest transaction still running) reaches ``xmax``, all of
-  them have ended, and whatever they committed is visible to that very snapshot, which is the one
-  the ids were read from: the floor may rise to the noted id.
+  ``pg_current_xact_id()`` row), so those transactions all have ids below ``next``;
+* once a later snapshot's ``xmin`` (the oldest transaction still running, and never above that
+  snapshot's ``xmax``) reaches ``next``, all of them have ended, and whatever they committed is
+  visible to that very snapshot, which is the one the ids were read from: the floor may rise to
+  the noted id.
 
 A poll therefore costs one snapshot query, one index range scan above the floor, and the full rows
 of the new posts only. A floor normally trails the newest post by one poll; a transaction left
@@ -37,7 +40,7 @@ class PostCursor:
 
     floor: int = 0  # every post at or below it was returned already, or will never exist
     seen: frozenset[int] = field(default_factory=frozenset)  # posts above the floor returned already
-    pending: tuple[tuple[int, int], ...] = ()  # (newest id visible, snapshot xmax), oldest first
+    pending: tuple[tuple[int, int], ...] = ()  # (newest id visible, next transaction id), oldest first
 
     @property
     def newest(self) -> int:
@@ -47,15 +50,16 @@ class PostCursor:
         """The ids among ``visible`` (every id above the floor now visible) not returned yet."""
         return [i for i in visible if i not in self.seen]
 
-    def advance(self, visible: list[int], xmin: int | None = None, xmax: int | None = None) -> PostCursor:
-        """The cursor after a poll that read ``visible`` in a snapshot with ``xmin`` and ``xmax``
-        (None on SQLite, where ids commit in order)."""
+    def advance(self, visible: list[int], xmin: int | None = None, following: int | None = None) -> PostCursor:
+        """The cursor after a poll that read ``visible`` in a snapshot with ``xmin``, ``following``
+        being the next transaction id read after that snapshot (None on SQLite, where ids commit
+        in order)."""
         top = max(visible, default=self.floor)
-        if xmin is None or xmax is None:
+        if xmin is None or following is None:
             return PostCursor(floor=max(top, self.floor))
         pending = self.pending
         if top > (pending[-1][0] if pending else self.floor):
-            pending = (*pending, (top, xmax))
+            pending = (*pending, (top, following))
         floor = max([self.floor, *(newest for newest, before in pending if before <= xmin)])
         pending = tuple((newest, before) for newest, before in pending if before > xmin and newest > floor)
         if len(pending) > MAX_PENDING:

@@ -42,13 +42,23 @@ SEGMENT_ACTIONS = ("start", "open", "close")
 
 
 def _pg_functions(engine) -> tuple[str, str]:
-    """PostgreSQL's names for "this transaction's id" and "the current snapshot's xmin, xmax and
-    transactions in progress" (renamed in PostgreSQL 13; the old names still work but are deprecated)."""
+    """PostgreSQL's names for "this transaction's id", and a query for the current snapshot's
+    ``xmin``, ``xmax``, the next transaction id, and the snapshot as text.
+
+    ``xmax`` is one past the newest transaction to *end*, not the next id to be handed out: a
+    transaction that took its id before one that has committed since, and is still running, is at
+    or above ``xmax`` and absent from the snapshot's list. The next id is read with ``age()``, which
+    measures from the next transaction id (read once per transaction, after its snapshot); every
+    transaction that took an id before the snapshot has an id below it (feed.py relies on it)."""
     if (engine.dialect.server_version_info or (0,)) >= (13,):
-        return ("pg_current_xact_id()", "SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint, "
-                                        "s::text FROM pg_current_snapshot() AS s")
-    return ("txid_current()", "SELECT txid_snapshot_xmin(s), txid_snapshot_xmax(s), s::text "
-                              "FROM txid_current_snapshot() AS s")
+        return ("pg_current_xact_id()",
+                "SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint, "
+                "pg_snapshot_xmax(s)::text::bigint + age(xid(pg_snapshot_xmax(s))), s::text "
+                "FROM pg_current_snapshot() AS s")
+    return ("txid_current()",
+            "SELECT txid_snapshot_xmin(s), txid_snapshot_xmax(s), "
+            "txid_snapshot_xmax(s) + age((txid_snapshot_xmax(s) % 4294967296)::text::xid), s::text "
+            "FROM txid_current_snapshot() AS s")
 
 
 def _pg_insert_post(xact_id: str):
@@ -312,10 +322,10 @@ class Room:
         the cursor for the next call. None is ever skipped, even one that commits after a post
         with a higher id (PostgreSQL); see feed.py."""
         cursor = cursor or PostCursor()
-        xmin = xmax = None
+        xmin = following = None
         with self.db.read(snapshot=True) as conn:
             if self._pg_snapshot is not None:  # first: the snapshot the next statements see
-                xmin, xmax, _running = conn.execute(self._pg_snapshot).one()
+                xmin, _xmax, following, _running = conn.execute(self._pg_snapshot).one()
             visible = conn.execute(select(Post.id).where(Post.workshop_id == workshop_id, Post.id > cursor.floor)
                                    ).scalars().all()
             fresh = cursor.fresh(visible)
@@ -324,7 +334,7 @@ class Room:
                 rows = conn.execute(self._posts_query(workshop_id).where(Post.id.between(min(fresh), max(fresh)))
                                     ).all()
         wanted = set(fresh)
-        return self._views([r for r in rows if r.id in wanted], include_hidden), cursor.advance(visible, xmin, xmax)
+        return self._views([r for r in rows if r.id in wanted], include_hidden), cursor.advance(visible, xmin, following)
 
     def vote(self, post_id: int, client_id: str) -> bool:
         """A "me too"; returns False when this participant already voted for the post."""
@@ -432,8 +442,10 @@ class Room:
         (posts, newest vote id, newest moderation id, newest event id of the workshop): one
         statement of four index lookups, so a wall can ask every quarter second. ``posts`` is the
         newest post id on SQLite. On PostgreSQL, where a post can commit after a higher id, it is
-        (newest post id, the transactions in progress, or None when there are none): a late post's
-        commit takes its transaction off that list, so the fingerprint changes then too.
+        (newest post id, the snapshot and the next transaction id, or None when no transaction is in
+        progress): a late post's commit changes the snapshot, so the fingerprint changes then too.
+        The next id counts: a transaction at or above the snapshot's ``xmax`` is running but not
+        listed (see ``_pg_functions``), and only the next id shows it.
         """
         def newest(column, *where):
             return select(func.max(column)).where(*where).scalar_subquery()
@@ -444,8 +456,8 @@ class Room:
             running = conn.execute(self._pg_snapshot).one() if self._pg_snapshot is not None else None
             posts, votes, moderation, events = (n or 0 for n in conn.execute(query).one())
         if running is not None:
-            xmin, xmax, in_progress = running
-            posts = (posts, in_progress if xmin < xmax else None)
+            xmin, xmax, following, in_progress = running
+            posts = (posts, None if xmin == xmax == following else (in_progress, following))
         return posts, votes, moderation, events
 
     def moderation_log(self, workshop_id: int) -> list[tuple[int, str, str | None, datetime]]:
