@@ -217,7 +217,8 @@ def _db_stamp(args) -> int:
 def _serve(args) -> int:
     from shine.room.server import serve
 
-    return serve(Path(args.notebooks) if args.notebooks else None, port=args.port, lan=args.lan, pool=args.pool)
+    return serve(Path(args.notebooks) if args.notebooks else None, port=args.port, lan=args.lan, pool=args.pool,
+                 agenda=args.agenda, expected=args.expected)
 
 
 def _workshop(args) -> int:
@@ -237,7 +238,7 @@ def _workshop(args) -> int:
         print(exc, file=sys.stderr)
         return 2
     return run_workshop(name=args.name, held_on=held_on, new=args.new, code=args.code, port=args.port, lan=args.lan,
-                        kiosk_pool=args.kiosks, qr=not args.no_qr, languages=languages)
+                        kiosk_pool=args.kiosks, qr=not args.no_qr, languages=languages, modules=not args.no_modules)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -294,6 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--pool", type=int, default=1, metavar="N",
                        help=_("pages kept ready to open at once for each module (0: none; each holds about "
                               "40 MB of memory)"))
+    serve.add_argument("--agenda", metavar="CODE",
+                       help=_("keep the pages ready where a workshop's agenda is going instead: the module the "
+                              "room opens next, sized for the room (the workshop's join code, or 'today')"))
+    serve.add_argument("--expected", type=int, default=30, metavar="N",
+                       help=_("with --agenda: people expected, until their devices join at the kiosk"))
     serve.set_defaults(func=_serve)
     add_plan_commands(sub)
 
@@ -308,6 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help=_("kiosk pages kept ready to open at once, about the number of phones and "
                                  "kiosks in the room (each holds a small process)"))
     workshop.add_argument("--no-qr", action="store_true", help=_("do not print the QR code"))
+    workshop.add_argument("--no-modules", action="store_true",
+                          help=_("do not serve the module pages (by default they are served on the next port, "
+                                 "kept ready where the agenda is going)"))
     workshop.add_argument("--lang", dest="room_lang", metavar="LANG",
                           help=_("the room's language: en, es, or bilingual (English and Spanish side by side on "
                                  "the wall; each kiosk switches on its own page). Default: the language of "

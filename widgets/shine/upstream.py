@@ -20,6 +20,8 @@ import logging
 import os
 import re
 import sys
+import time
+from pathlib import Path
 from typing import Callable
 
 from shine.i18n import _
@@ -215,6 +217,88 @@ def voila_request_info(timeout: float | None = None) -> dict[str, str]:
         logging.getLogger("shine").info("no request details from Voila (%s)", exc)
         return {}
     return {str(k): str(v) for k, v in info.items()} if isinstance(info, dict) else {}
+
+
+def voila_pools_follow(plan_file: Path, status_file: Path, *, every_s: float = 1.0, step: int = 4) -> None:
+    """Voila's preheated pools resized while it runs, as ``plan_file`` says (``{"pools": {notebook:
+    size}}``, written by :class:`shine.room.pools.PoolFollower`); what they hold is written to
+    ``status_file`` (``{"pools": {notebook: {"target", "ready", "warming"}}, "written_at"}``).
+
+    No upstream issue: Voila reads ``kernel_pools_config`` only when it fills a pool, and has no
+    way to release a pool. A pool grows by at most ``step`` kernels starting at once (the pages in
+    use stay fast); it shrinks by shutting down its idle preheated kernels, newest first (a kernel
+    still starting is released on a later pass). Hooks ``Voila.listen`` to start the loop and uses
+    ``VoilaKernelManager``'s ``_pools`` and ``fill_if_needed``."""
+    require("voila", "pools resized while running (VoilaKernelManager._pools, kernel_pools_config)")
+    import asyncio
+
+    from tornado.ioloop import PeriodicCallback
+    from voila.app import Voila
+
+    seen = {"mtime": None, "plan": {}, "status": None}
+
+    def read_plan() -> dict[str, int]:
+        try:
+            mtime = os.stat(plan_file).st_mtime_ns
+            if mtime != seen["mtime"]:
+                data = json.loads(Path(plan_file).read_text(encoding="utf-8"))
+                seen["plan"] = {str(k): max(0, int(v)) for k, v in dict(data["pools"]).items()}
+                seen["mtime"] = mtime
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # no plan yet, or half a file: keep the last one
+        return seen["plan"]
+
+    async def apply(manager) -> None:
+        plan = read_plan()
+        config = dict(manager.kernel_pools_config)
+        status = {}
+        for name, target in plan.items():
+            pool = manager._pools.setdefault(name, [])
+            ready = [t for t in pool if t.done() and not t.cancelled() and t.exception() is None]
+            warming = sum(1 for t in pool if not t.done())
+            if len(pool) > target:
+                config[name] = {**config.get(name, {}), "pool_size": target}
+                for task in ready[target - len(pool):]:
+                    await manager.shutdown_kernel(task.result()["kernel_id"])  # also takes it off the pool
+            elif len(pool) < target and warming < step:
+                config[name] = {**config.get(name, {}), "pool_size": min(target, len(pool) + step - warming)}
+                manager.kernel_pools_config = config
+                manager.fill_if_needed(delay=0, notebook_name=name)
+            elif len(pool) == target:
+                config[name] = {**config.get(name, {}), "pool_size": target}
+            pool = manager._pools.get(name, [])
+            status[name] = {"target": target, "warming": sum(1 for t in pool if not t.done()),
+                            "ready": sum(1 for t in pool if t.done() and not t.cancelled() and t.exception() is None)}
+        manager.kernel_pools_config = config
+        if status != seen["status"] or int(asyncio.get_running_loop().time()) % 5 == 0:
+            seen["status"] = status
+            tmp = Path(status_file).with_name(f".{Path(status_file).name}.tmp")
+            try:
+                tmp.write_text(json.dumps({"pools": status, "written_at": time.time()}), encoding="utf-8")
+                os.replace(tmp, status_file)
+            except OSError:
+                pass  # a full disk: the console shows the status as old
+
+    busy = {"on": False}
+
+    async def tick(manager) -> None:
+        if busy["on"]:
+            return
+        busy["on"] = True
+        try:
+            await apply(manager)
+        except Exception:  # noqa: BLE001 -- the pools stay as they are; the pages are served all the same
+            manager.log.warning("Could not resize the pools", exc_info=True)
+        finally:
+            busy["on"] = False
+
+    current = Voila.listen
+
+    def listen(self):
+        PeriodicCallback(lambda: asyncio.ensure_future(tick(self.kernel_manager)), every_s * 1000).start()
+        return current(self)
+
+    Voila.listen = listen
 
 
 # --- nbconvert ----------------------------------------------------------------------------------

@@ -434,6 +434,9 @@ class Segment(Model):
     kind: SegmentKind
     purpose: Text
     led_by: Ref("role") | None = None
+    # The module pages the room opens in this segment: ``shine workshop`` preheats them for the
+    # whole room while the segment before it runs (shine.room.pools).
+    modules: list[Ref("module")] = []
 
 
 class AgendaTemplate(Sourced):

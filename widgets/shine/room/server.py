@@ -41,6 +41,7 @@ from shine.web.paths import modules_dir, shine_home
 VOILA_TEMPLATES = Path(__file__).resolve().parent.parent / "web"  # holds voila/templates/shine
 
 from .kernels import MODULE_PAGES, PRELOAD_ENV, PROVISIONER_NAME, server_processes
+from .pools import PLAN_ENV, status_path
 
 CULL_IDLE_S = 600   # a participant reading a page for ten minutes keeps their kernel
 CULL_INTERVAL_S = 60
@@ -89,6 +90,9 @@ def voila_main(argv: list[str] | None = None) -> None:
     upstream.voila_tells_pages_who_asked(hide_listings=os.environ.get(HIDE_LISTINGS_ENV) == "1")
     upstream.share_compiled_templates()
     upstream.voila_preheats_plain_requests(READS_REQUEST)
+    if os.environ.get(PLAN_ENV):  # a module server whose pools follow the agenda (shine.room.pools)
+        plan = Path(os.environ[PLAN_ENV])
+        upstream.voila_pools_follow(plan, status_path(plan))
     # Started from a background job, SIGINT arrives ignored; Voila must still stop on it.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.argv = ["voila", *(sys.argv[1:] if argv is None else argv)]
@@ -250,14 +254,14 @@ def say(text: str, *, error: bool = False) -> None:
 
 def start(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False, startup_timeout: float = 60,
           extra: list[str] | None = None, env: dict[str, str] | None = None, cull_idle: int = CULL_IDLE_S,
-          cull_interval: int = CULL_INTERVAL_S) -> Server:
+          cull_interval: int = CULL_INTERVAL_S, log_name: str = "voila.log") -> Server:
     notebooks = Path(notebooks or modules_dir())
     if not notebooks.is_dir():
         raise FileNotFoundError(_("There is no folder of notebooks at {path}.").format(path=notebooks))
     log_dir = shine_home() / "logs"
     with contextlib.suppress(OSError):  # a full disk: the server still starts, without its log
         log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    log_path = log_dir / "voila.log"
+    log_path = log_dir / log_name
     env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(VOILA_TEMPLATES), env.get("JUPYTER_PATH", "")) if p)
     command = voila_command(notebooks, port=port, lan=lan, extra=extra, cull_idle=cull_idle,
@@ -337,20 +341,79 @@ def _checked_store() -> dict[str, str]:
     return {}
 
 
-def serve(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False, pool: int = MODULE_POOL) -> int:
+def start_module_server(workshop_id: int, *, port: int, lan: bool, expected: int, notebooks: Path | None = None,
+                        budget: int | None = None, env: dict[str, str] | None = None):
+    """``(server, follower)``: a Voila of the module pages whose pools follow this workshop's
+    agenda. The first plan is written before Voila starts, so the pools of the first segments
+    begin filling at once."""
+    from shine.store import Store
+
+    from .pools import PoolFollower
+
+    folder = Path(notebooks or modules_dir())
+    if not folder.is_dir():
+        raise FileNotFoundError(_("There is no folder of notebooks at {path}.").format(path=folder))
+    available = set()
+    for lang in [None, *(p.name for p in folder.iterdir() if p.is_dir())]:
+        available.update(module_pools(folder, 1, lang))
+    follower = PoolFollower(workshop_id, available, expected=expected, budget=budget)
+    with Store() as store:
+        follower.step(store)
+    try:
+        server = start(folder, port=port, lan=lan, startup_timeout=120, log_name="voila-modules.log",
+                       env={PRELOAD_ENV: MODULE_PAGES, PLAN_ENV: str(follower.plan_file), **_checked_store(),
+                            **(env or {})}, extra=pool_settings({}))
+    except BaseException:
+        follower.stop()
+        raise
+    return server, follower.start()
+
+
+def _agenda_workshop(agenda: str) -> int | None:
+    """The workshop ``shine serve --agenda`` follows: by join code, or the newest held today."""
+    from datetime import date
+
+    from shine.store import Store, StoreError
+
+    try:
+        with Store() as store:
+            found = (store.room.latest_workshop(held_on=date.today()) if agenda.lower() == "today"
+                     else store.room.workshop_by_code(agenda))
+    except StoreError as exc:
+        say(str(exc), error=True)
+        return None
+    if found is None:
+        say(_("There is no workshop to follow ({agenda}): start one with shine workshop, or give its join "
+              "code.").format(agenda=agenda), error=True)
+        return None
+    return found.id
+
+
+def serve(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False, pool: int = MODULE_POOL,
+          agenda: str | None = None, expected: int = 30) -> int:
     """Run until Ctrl-C: print the address, then wait.
 
     The pages' kernels are forked from a fork server that has loaded what module pages need
     (``shine.lessons.preload``), and each module page of the server's language keeps ``pool``
-    preheated kernels (:func:`module_pools`)."""
+    preheated kernels (:func:`module_pools`). With ``agenda`` (a workshop's join code, or
+    ``"today"`` for the newest workshop held today), the pools follow that workshop's agenda
+    instead (:mod:`shine.room.pools`), sized for ``expected`` people until devices join."""
     from shine.i18n import get_language
 
     folder = Path(notebooks or modules_dir())
-    pools = module_pools(folder, pool, get_language()) if folder.is_dir() else {}
+    follower = None
     try:
-        # Voila starts while its pools are being preheated: on a busy laptop that takes longer.
-        server = start(notebooks, port=port, lan=lan, env={PRELOAD_ENV: MODULE_PAGES, **_checked_store()},
-                       extra=pool_settings(pools) if pools else None, startup_timeout=120)
+        if agenda:
+            workshop_id = _agenda_workshop(agenda)
+            if workshop_id is None:
+                return 2
+            server, follower = start_module_server(workshop_id, port=port, lan=lan, expected=expected,
+                                                   notebooks=folder)
+        else:
+            pools = module_pools(folder, pool, get_language()) if folder.is_dir() else {}
+            # Voila starts while its pools are being preheated: on a busy laptop that takes longer.
+            server = start(notebooks, port=port, lan=lan, env={PRELOAD_ENV: MODULE_PAGES, **_checked_store()},
+                           extra=pool_settings(pools) if pools else None, startup_timeout=120)
     except (OSError, RuntimeError) as exc:
         say(str(exc), error=True)
         return 2
@@ -369,6 +432,8 @@ def serve(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False,
         asked = True
     finally:
         say(_("Stopping... (participants' work is already saved)"))
+        if follower is not None:
+            follower.stop()
         code = server.stop()
     say(_("Stopped."))
     return 0 if asked or code in (0, -signal.SIGINT, 130) else code

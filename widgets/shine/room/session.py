@@ -67,7 +67,7 @@ def session_setup(agenda_id: str = AGENDA_ID, languages: list[str] | None = None
     tags += [{"id": f"standard:{s.id}", "group": "standard",
               "label": each(lambda c, _a, i=i: c.standards.standards[i].name_2022)}
              for i, s in enumerate(en.standards.standards)]
-    segments = [{"id": s.id, "minutes": s.minutes, "kind": s.kind,
+    segments = [{"id": s.id, "minutes": s.minutes, "kind": s.kind, "modules": list(s.modules),
                  "title": each(lambda _c, a, i=i: a.segments[i].title),
                  "purpose": each(lambda _c, a, i=i: a.segments[i].purpose)}
                 for i, s in enumerate(agenda.segments)]
@@ -194,9 +194,30 @@ def _mark_running(workshop_id: int, url: str | None) -> None:
         path.write_text(json.dumps({"pid": os.getpid(), "url": url}), encoding="utf-8")
 
 
+def _start_modules(workshop_id: int, *, port: int, lan: bool, expected: int, notebooks: Path | None, lang: str):
+    """The module pages' server beside the room's, on the next free port, its pools following the
+    agenda (shine.room.pools); ``(None, None)``, with the reason printed, when it cannot start:
+    the room's pages run all the same."""
+    from .server import start_module_server
+
+    free = next((p for p in range(port + 1, port + 21) if port_is_free(p, lan)), None)
+    if free is None:
+        say(_("No free port after {port} for the module pages; the room's pages run without them.").format(
+            port=port), error=True)
+        return None, None
+    try:
+        return start_module_server(workshop_id, port=free, lan=lan, expected=expected, notebooks=notebooks,
+                                   env={"SHINE_LANG": lang})
+    except (OSError, RuntimeError) as exc:
+        say(_("The module pages could not start ({reason}); the room's pages run without them.").format(
+            reason=exc), error=True)
+        return None, None
+
+
 def run_workshop(*, name: str | None = None, held_on: date | None = None, new: bool = False, code: str | None = None,
                  port: int = 8866, lan: bool = False, kiosk_pool: int = KIOSK_POOL, qr: bool = True,
-                 dashboards: Path | None = None, languages: list[str] | None = None) -> int:
+                 dashboards: Path | None = None, languages: list[str] | None = None, modules: bool = True,
+                 module_notebooks: Path | None = None) -> int:
     """``shine workshop``: serve a live session until Ctrl-C.
 
     Nothing of a running workshop is touched by a start that cannot go ahead (a busy port, the same
@@ -246,6 +267,10 @@ def run_workshop(*, name: str | None = None, held_on: date | None = None, new: b
     except (OSError, RuntimeError) as exc:
         say(str(exc), error=True)
         return 2
+    module_server = follower = None
+    if modules:
+        module_server, follower = _start_modules(workshop.id, port=port, lan=lan, expected=kiosk_pool,
+                                                 notebooks=module_notebooks, lang=chosen[0])
     asked, exit_code = False, None
     try:
         urls = dashboard_urls(server.url)
@@ -256,6 +281,8 @@ def run_workshop(*, name: str | None = None, held_on: date | None = None, new: b
         KeyLock.for_workshop(workshop).clear()  # a new key: the wrong tries against the old one are gone
         say(_("Time to Shine workshop is ready."))
         say(_summary(workshop, urls, key, posts, resumed, lan))
+        if module_server is not None:
+            say(_("Module pages (kept ready where the agenda is going): {url}").format(url=module_server.url) + "\n")
         if qr:
             say(qr_text(urls["kiosk"]))
         say(_("Voila's log: {log}").format(log=server.log_path))
@@ -265,6 +292,10 @@ def run_workshop(*, name: str | None = None, held_on: date | None = None, new: b
         asked = True
     finally:
         say(_("Stopping..."))
+        if follower is not None:
+            follower.stop()
+        if module_server is not None:
+            module_server.stop()
         exit_code = server.stop()
         _mark_running(workshop.id, None)
     try:

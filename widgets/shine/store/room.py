@@ -418,6 +418,12 @@ class Room:
             conn.execute(insert(Attendance).values(workshop_id=workshop_id, team_id=team_id,
                                                    client_id=checked_client(client_id), created_at=now()))
 
+    def devices_joined(self, workshop_id: int) -> int:
+        """How many devices joined the workshop (a phone that joined twice counts once)."""
+        query = select(func.count(func.distinct(Attendance.client_id))).where(Attendance.workshop_id == workshop_id)
+        with self.db.read() as conn:
+            return conn.execute(query).scalar_one()
+
     def teams_present(self, workshop_id: int) -> list[TeamPresent]:
         """Teams that joined, with how many devices joined for them and how many posts they made."""
         devices = (select(Attendance.team_id, func.count(func.distinct(Attendance.client_id)).label("n"))

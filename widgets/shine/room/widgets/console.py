@@ -15,10 +15,12 @@ import ipywidgets as widgets
 
 from shine.i18n import _
 from shine.store import Store, StoreError
+from shine.web.announce import live
 from shine.web.html import PAGE_CSS, esc
 from shine.web.keys import KeyGate, KeyLock
 
 from ..live import repeat, workshop_id_from_env
+from ..pools import PoolStatus, read_status
 from .agenda_timer import AgendaTimer
 from .moderation import ModerationList
 from .session_export import ExportPanel
@@ -33,6 +35,25 @@ CSS = PAGE_CSS + """<style>
 .shine-console table { border-collapse: collapse; }
 .shine-console td, .shine-console th { padding: 0.2rem 0.4rem; border-bottom: 1px solid #d9e2ec; text-align: left; }
 </style>"""
+
+
+def pools_html(status: PoolStatus | None) -> str:
+    """The module pages kept ready, for the console: one line per page the agenda is heading to."""
+    if status is None:
+        return ""
+    head = "<h3>" + esc(_("Module pages ready")) + "</h3>"
+    if status.stale:
+        return head + "<p>" + esc(_("The module pages' server is not answering; pages open more slowly.")) + "</p>"
+    busy = status.busy()
+    if not busy:
+        return head + "<p>" + esc(_("None needed yet: no module in this segment or the next.")) + "</p>"
+    rows = []
+    for name, pool in sorted(busy.items()):
+        text = _("{ready} of {target} ready").format(ready=pool.get("ready", 0), target=pool.get("target", 0))
+        if pool.get("warming"):
+            text += " · " + _("{n} starting").format(n=pool["warming"])
+        rows.append(f"<li><bdi>{esc(name.removesuffix('.ipynb'))}</bdi>: {esc(text)}</li>")
+    return head + "<ul>" + "".join(rows) + "</ul>"
 
 
 class Console(widgets.VBox):
@@ -75,8 +96,10 @@ class Console(widgets.VBox):
         self.teams_button = widgets.Button(description=_("Refresh"))
         self.teams_button.on_click(lambda _b: self.refresh_teams())
         self.refresh_teams()
+        self.pools = live(widgets.HTML())
+        self.refresh_pools()
         title = _("Facilitator console: {name} (join code {code})").format(name=workshop.name, code=workshop.code)
-        left = widgets.VBox([self.agenda, widgets.HTML("<h3>" + esc(_("Teams present")) + "</h3>"),
+        left = widgets.VBox([self.agenda, self.pools, widgets.HTML("<h3>" + esc(_("Teams present")) + "</h3>"),
                              self.teams_button, self.teams, self.exports],
                             layout=widgets.Layout(flex="1 1 28rem"))
         right = widgets.VBox([self.moderation], layout=widgets.Layout(flex="1 1 28rem"))
@@ -93,6 +116,11 @@ class Console(widgets.VBox):
         if self.ticks % 5 == 0:
             self.moderation.refresh()
             self.refresh_teams()
+            self.refresh_pools()
+
+    def refresh_pools(self) -> None:
+        """What the module pages' server holds ready for the segment under way and the next one."""
+        self.pools.value = pools_html(read_status(self.workshop_id))
 
     def refresh_teams(self) -> None:
         try:
