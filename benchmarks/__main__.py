@@ -1,7 +1,7 @@
 """``python -m benchmarks [--quick] [--only NAME ...]``: run, print, and write the results.
 
-Full run (the README's figures): about 50 minutes on a slow 2-core machine (the module pages: 15). ``--quick`` runs short
-versions of each (about 2 minutes) to check that everything works.
+Full run (the README's figures): about 80 minutes on a slow 2-core machine (the module pages: 15, the soak: 22, the room
+of 100: 5). ``--quick`` runs short versions of each (about 2 minutes) to check that everything works.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import burst, grading, hub_logins, mini_visits, modules, plan_export, ready, store, timeline, wall
+from . import (burst, grading, hub_logins, mini_visits, module_room, modules, plan_export, ready, soak, store, timeline,
+               wall)
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -29,6 +30,10 @@ def plans(quick: bool) -> dict:
         "wall_latency": lambda: wall.wall_latency(writers=10 if quick else 50, seconds=15 if quick else 60),
         "kiosk_burst": lambda: burst.burst(pages=10 if quick else 30, spread_s=4 if quick else 10,
                                             rounds=1 if quick else 3),
+        # A room of 100 (about 5 minutes): kept connected until the laptop's memory is measured.
+        "kiosk_burst_100": lambda: burst.burst(pages=20 if quick else 100, spread_s=5 if quick else 20,
+                                                pool=20 if quick else 100, rounds=1, hold_open=True,
+                                                p95_target_s=8.0, uss_target_mib=45.0),
         "store_throughput": lambda: store.store_throughput(processes=8, each=1500 if quick else 5000),
         "grading": lambda: _ok(grading.run(rounds=1 if quick else 3)),
         "mini_visit_board": lambda: _ok(mini_visits.run(runs=3 if quick else 7)),
@@ -39,6 +44,14 @@ def plans(quick: bool) -> dict:
         "module_ready_no_pool": lambda: modules.module_ready(runs=1 if quick else 3, pool=0,
                                                              modules=modules.QUICK if quick else None),
         "module_breakdown": lambda: modules.module_breakdown(modules.QUICK if quick else None),
+        # A room opens module 03, then 06 (about 6 minutes each way; --quick: 8 pages, module 03 only).
+        "module_room": lambda: module_room.module_room(pages=8 if quick else 30, spread_s=3 if quick else 10,
+                                                       modules=module_room.MODULES[:1] if quick else module_room.MODULES),
+        "module_room_no_agenda": lambda: module_room.module_room(
+            pages=8 if quick else 30, spread_s=3 if quick else 10, agenda=False,
+            modules=module_room.MODULES[:1] if quick else module_room.MODULES),
+        # A day of posting compressed into 20 minutes (--quick: 2).
+        "soak": lambda: soak.soak(minutes=2 if quick else 20, writers=10 if quick else 50, posts=300 if quick else 3000),
         # The hub (about 10 minutes; needs root for its OS users): a room of 50 logs in and opens module 01.
         "hub_logins": lambda: hub_logins.hub_logins(participants=5 if quick else 50, spread_s=2 if quick else 10,
                                                     chromium_pages=1 if quick else 3),
@@ -102,6 +115,7 @@ def summary(results: dict, meta: dict) -> str:
             lambda r: ", ".join(f"{fmt} {r[f'{fmt}_median_s'] * 1000:.0f} ms" for fmt in ("docx", "md", "html")
                                 if f"{fmt}_median_s" in r)),
     ]
+    rows += room_rows(results)
     rows += module_rows(results)
     rows += hub_rows(results)
     head = ["# Benchmark results", "",
@@ -111,6 +125,62 @@ def summary(results: dict, meta: dict) -> str:
                       if r.get("measured") and r["measured"] != meta["when"]), "",
             "| what | target | measured | met |", "|---|---|---|---|"]
     return "\n".join(head + [r for r in rows if r]) + "\n"
+
+
+def room_rows(results: dict) -> list[str]:
+    """A room of 100 connected at once, and a day of posting compressed (the soak)."""
+    out = []
+    r = results.get("kiosk_burst_100")
+    if r is not None and "memory" not in r:
+        out.append(f"| A room of 100 kiosk pages | all ready, p95 <= 8 s | failed: {r.get('error', 'no figures')} | **no** |")
+    elif r is not None:
+        m = r["memory"] or {}
+        now, peak = m.get("all_connected", {}), m.get("peak", {})
+        out.append(
+            f"| A room of {r['pages']}: kiosk pages opened within {r['spread_s']:g} s ({r['chromium_pages']} in Chromium,"
+            f" the rest by the replaying client), pool of {r['pool_size']} (`--kiosks {r['pool_size']}`), every page"
+            f" kept open | all ready, p95 <= 8 s; each kiosk kernel's own memory (USS) <= 45 MiB | p95"
+            f" **{r['ready_p95_s']} s** (median {r['ready_median_s']} s, slowest {r['ready_max_s']} s; Chromium"
+            f" {', '.join(map(str, r['chromium_ready_s']))} s); kernels' own memory **{now.get('kernel_uss_max_mib')}"
+            f" MiB** at most (median {now.get('kernel_uss_median_mib')}) with the room connected | {'yes' if r.get('ok') else '**no**'} |")
+        out.append(
+            f"| The laptop's memory for that room: Voila + fork server + every kernel, PSS sum (RSS sum) | (reported) |"
+            f" room connected: {now.get('kernels')} kernels, **{now.get('pss_mib', 0) / 1024:.2f} GiB** PSS"
+            f" ({now.get('rss_mib', 0) / 1024:.2f} GiB RSS); peak, once the pool has refilled behind the room:"
+            f" {peak.get('kernels')} kernels, **{peak.get('pss_mib', 0) / 1024:.2f} GiB** PSS"
+            f" ({peak.get('rss_mib', 0) / 1024:.2f} GiB RSS; Voila {peak.get('server_pss_mib')} MiB, fork server"
+            f" {peak.get('fork_server_pss_mib')} MiB) | yes |")
+    r = results.get("soak")
+    if r is not None and "latency_p95_ratio" not in r:
+        out.append(f"| Soak: a day of posts compressed | <= 1.2x | failed: {r.get('error', 'no figures')} | **no** |")
+    elif r is not None:
+        window = f"{r['window_s'] / 60:g} min"
+        late_ok = r["latency_p95_ratio"] is not None and r["latency_p95_ratio"] <= 1.2
+        complete = r["never_shown"] == 0 and not r["writer_failures"] and r["wall_count_is_rows_less_hidden"]
+        out.append(
+            f"| Soak: {r['minutes']:g} minutes, {r['writers']} writers, {r['posts_written']:,} posts (and a \"me too\""
+            f" every fifth), wall and console open, {r['hides_clicked']} posts hidden from the console: post -> visible"
+            f" on the wall, p95 of"
+            f" the last {window} vs the first {window} | <= 1.2x | {r['latency_p95_first_s']} s -> {r['latency_p95_last_s']}"
+            f" s = **{r['latency_p95_ratio']}x** (medians {r['latency_median_first_s']} -> {r['latency_median_last_s']} s);"
+            f" wall shows {r['wall_count']:,} = {r['rows_in_store']:,} posts (with the facilitator's welcome) less"
+            f" {r['hidden_by_console']} hidden,"
+            f" {r['never_shown']} never shown | {'yes' if late_ok and complete else '**no**'} |")
+        kernels = [k for _t, k in r["kernels_over_time"]]
+        a, b = r["wall_page_after_first_minute"], r["wall_page_end"]
+        c1, c2 = r["wall_poll_after_first_minute"] or {}, r["wall_poll_end"] or {}
+        cpu = r["cpu_percent"].get("wall kernel", {})
+        out.append(
+            f"| Soak: server + kernels memory (PSS) at the end vs after the first minute; what else could grow |"
+            f" <= 1.2x | {r['pss_after_first_minute_mib']} -> {r['pss_end_mib']} MiB = **{r['pss_ratio']}x**;"
+            f" kernels {min(kernels)}-{max(kernels)}; wall page {a['dom_nodes']} -> {b['dom_nodes']} DOM nodes, JS heap"
+            f" {a['js_heap_mib']} -> {b['js_heap_mib']} MiB; wall kernel CPU {cpu.get('first')} -> {cpu.get('last')} %;"
+            f" a wall poll {c1.get('poll_ms')} -> {c2.get('poll_ms')} ms, one re-reading every post"
+            f" {c1.get('poll_rereading_every_post_ms')} -> {c2.get('poll_rereading_every_post_ms')} ms ({c1.get('posts')} ->"
+            f" {c2.get('posts')} posts); Voila's log {r['voila_log_bytes_end'] / 1024:.0f} KiB at the end"
+            f" ({r['voila_log_bytes_per_hour_of_run'] / 1024:.0f} KiB per hour of the run; rotated at 10 MB, 40 MB"
+            f" at most) | {'yes' if r['pss_ratio'] <= 1.2 else '**no**'} |")
+    return out
 
 
 def module_rows(results: dict) -> list[str]:
@@ -129,6 +199,27 @@ def module_rows(results: dict) -> list[str]:
         out.append(f"| Module {name} ready (Chromium, 360 px, cold cache; widgets stop changing), median vs blank"
                    f" notebook, pool of {pooled['pool_size']} | <= {modules.TARGET}x | {r['median_s']} s vs"
                    f" {pooled['blank_median_s']} s = **{r['ratio']}x** ({pooled['runs']} runs){without} | {verdict} |")
+    for name, label in (("module_room", "the agenda's pool"), ("module_room_no_agenda", "no agenda (a pool of 1)")):
+        r = results.get(name)
+        if r is None:
+            continue
+        if "modules" not in r:
+            out.append(f"| A room opens a module, {label} | all ready, p95 <= 6 s | failed: {r.get('error')} | **no** |")
+            continue
+        for module, m in r["modules"].items():
+            extra = ""
+            if r["agenda"]:
+                extra = (f"; pool of {m['pool_target']} filled in {m['pool_fill_s'] and round(m['pool_fill_s'], 1)} s"
+                         f" during the segment before, back to size {m['back_to_pool_s'] and round(m['back_to_pool_s'], 1)}"
+                         f" s after the room, released {m['released_s'] and round(m['released_s'], 1)} s after the"
+                         " next segment started")
+            target = "all ready, p95 <= 6 s" + (", pool back to size" if r["agenda"] else " (reported)")
+            verdict = "yes" if (m["all_ready"] and (m["p95_s"] or 99) <= module_room.TARGET_P95_S
+                                and (not r["agenda"] or m.get("back_to_pool_s") is not None)) else "**no**"
+            out.append(f"| A room opens module {module}: {r['pages']} pages within {r['spread_s']:g} s (3 in Chromium,"
+                       f" the rest by the replaying client), {label} | {target} | p95 **{m['p95_s']} s** (median"
+                       f" {m['median_s']} s, slowest {m['max_s']} s; Chromium"
+                       f" {', '.join(map(str, m['chromium_ready_s']))} s){extra} | {verdict} |")
     parts = results.get("module_breakdown", {}).get("kernel")
     if parts:
         shown = "; ".join(f"{name[:2]} {r['cold_cells_ms']} -> {r['warm_cells_ms']} ms ({r['models']} models)"

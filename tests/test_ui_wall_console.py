@@ -78,6 +78,30 @@ def test_challenges_are_ranked_by_me_too_and_hidden_posts_leave_the_wall(store, 
     assert store.room.count_posts(workshop.id) == 2, "hidden, not deleted"
 
 
+def test_me_too_counts_are_read_at_most_every_few_seconds_while_new_posts_come_at_once(store, workshop, team):
+    """Reading "me too" counts means reading every post again (its cost grows with the day): a room
+    voting all the time must not make the wall do that at every poll."""
+    clock = Clock()
+    wall = Wall(store, workshop.id, clock=clock, vote_seconds=5, chart_seconds=0)
+    challenge = store.room.add_post(workshop.id, "challenge", "Few fathers come", "k1", team_id=team.id)
+    other = store.room.add_post(workshop.id, "question", "Who brings the snacks?", "k3", team_id=team.id)
+    wall.refresh()
+    store.room.vote(challenge, "a")
+    assert wall.refresh() is True and "1 me too" in wall.challenges.value  # the first is counted at once
+    store.room.vote(challenge, "b")
+    store.room.add_post(workshop.id, "practice", "Coffee with the principal", "k2", team_id=team.id)
+    assert wall.refresh() is True and wall.count == 3
+    assert "Coffee with the principal" in wall.tiles.value  # a new post does not wait
+    assert "1 me too" in wall.challenges.value  # the second "me too" does, a few seconds
+    assert wall.refresh() is False  # and nothing is redrawn meanwhile
+    clock.now += 5
+    assert wall.refresh() is True and "2 me too" in wall.challenges.value
+    store.room.vote(challenge, "c")
+    store.room.moderate(other, "hide", "off topic")
+    assert wall.refresh() is True  # a hidden post leaves at once, with every count
+    assert "Who brings the snacks?" not in wall.tiles.value and "3 me too" in wall.challenges.value
+
+
 def test_new_posts_are_announced_once_when_the_count_grows(store, workshop, team):
     wall = Wall(store, workshop.id)
     assert "shine-live" in wall.news._dom_classes and wall.news.value == ""  # nothing said on opening

@@ -219,6 +219,50 @@ def voila_request_info(timeout: float | None = None) -> dict[str, str]:
     return {str(k): str(v) for k, v in info.items()} if isinstance(info, dict) else {}
 
 
+def voila_pools_hand_out_ready_kernels_only() -> None:
+    """A page asked for while its pool has no kernel ready gets a kernel started for it at once.
+
+    No upstream issue filed: Voila counts every task in a pool as a kernel, including the
+    replacements it queued to start ``fill_delay`` seconds after a page took a kernel; once the
+    ready ones are taken, the next page is handed the first queued replacement and waits out
+    its delay (30 s with ``shine workshop``'s pools, measured in benchmarks/burst.py). Here a pool
+    counts only its ready kernels, and hands out a ready one first. Wraps
+    ``voila.app.voila_kernel_manager_factory``'s class (``get_pool_size``, ``get_rendered_notebook``)."""
+    require("voila", "pools hand out only ready kernels (VoilaKernelManager.get_pool_size)")
+    import voila.app as app
+
+    factory = app.voila_kernel_manager_factory
+    if getattr(factory, "ready_kernels_only", False):
+        return
+
+    def ready(pool) -> list:
+        return [t for t in pool if t.done() and not t.cancelled() and t.exception() is None]
+
+    def wrapped(*args, **kwargs):
+        cls = factory(*args, **kwargs)
+        if not hasattr(cls, "fill_if_needed"):  # no preheating: nothing to change
+            return cls
+        handed_out = cls.get_rendered_notebook
+
+        def get_pool_size(self, notebook_name: str) -> int:
+            return len(ready(self._pools.get(notebook_name, [])))
+
+        async def get_rendered_notebook(self, notebook_name: str, *a, **kw):
+            pool = self._pools.get(notebook_name, [])
+            first = ready(pool)[:1]
+            for task in first:  # to the front: Voila hands out the first task in the pool
+                pool.remove(task)
+                pool.insert(0, task)
+            return await handed_out(self, notebook_name, *a, **kw)
+
+        cls.get_pool_size = get_pool_size
+        cls.get_rendered_notebook = get_rendered_notebook
+        return cls
+
+    wrapped.ready_kernels_only = True
+    app.voila_kernel_manager_factory = wrapped
+
+
 def voila_pools_follow(plan_file: Path, status_file: Path, *, every_s: float = 1.0, step: int = 4) -> None:
     """Voila's preheated pools resized while it runs, as ``plan_file`` says (``{"pools": {notebook:
     size}}``, written by :class:`shine.room.pools.PoolFollower`); what they hold is written to

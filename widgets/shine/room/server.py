@@ -49,7 +49,9 @@ KERNEL_EXIT_S = 10  # after Voila has stopped, how long its kernels get to finis
 # A taken kernel is replaced this long after: while a room is arriving and starting to post, the
 # laptop serves its pages first and preheats their replacements after (replacing each 10 s after
 # it was taken put the preheating in the middle of a ten-second arrival, measured). Anyone
-# arriving while the pool is empty gets a kernel started for their page, a few seconds slower.
+# arriving while the pool has no kernel ready gets a kernel started for their page at once, a few
+# seconds slower (upstream.voila_pools_hand_out_ready_kernels_only: Voila would hand them a queued
+# replacement and make them wait out this delay).
 FILL_DELAY_S = 30.0
 IOPUB_TIMEOUT_S = 60
 HIDE_LISTINGS_ENV = "SHINE_HIDE_LISTINGS"  # "1": no folder listing, no contents API (a workshop's server)
@@ -90,6 +92,7 @@ def voila_main(argv: list[str] | None = None) -> None:
     upstream.voila_tells_pages_who_asked(hide_listings=os.environ.get(HIDE_LISTINGS_ENV) == "1")
     upstream.share_compiled_templates()
     upstream.voila_preheats_plain_requests(READS_REQUEST)
+    upstream.voila_pools_hand_out_ready_kernels_only()
     if os.environ.get(PLAN_ENV):  # a module server whose pools follow the agenda (shine.room.pools)
         plan = Path(os.environ[PLAN_ENV])
         upstream.voila_pools_follow(plan, status_path(plan))
