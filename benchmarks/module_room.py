@@ -105,12 +105,15 @@ def module_room(pages: int = 30, spread_s: float = 10.0, modules: tuple[str, ...
             session.wait_quiet()
             for i, module in enumerate(modules):
                 name = f"{module}.ipynb"
-                row = {}
+                row = {"pool_fill_s": None}
                 if follower is not None:
-                    _start_segment(workshop.id, f"before-{i}")
+                    if i == 0:  # later ones started when the last module's segment ended
+                        _start_segment(workshop.id, "before-0")
+                        segment_started = time.monotonic()
                     target = pools.room_size(pages, pages)
                     row["pool_target"] = target
-                    row["pool_fill_s"] = _wait_for(lambda: _status(follower, name).get("ready", 0) >= target, 600)
+                    if _wait_for(lambda: _status(follower, name).get("ready", 0) >= target, 600) is not None:
+                        row["pool_fill_s"] = time.monotonic() - segment_started
                     session.wait_quiet()
                     _start_segment(workshop.id, f"module-{i}")
                 kind = burst.ModulePage(widget_cells(folder, name))
@@ -129,6 +132,7 @@ def module_room(pages: int = 30, spread_s: float = 10.0, modules: tuple[str, ...
                     row["back_to_pool_s"] = _wait_for(
                         lambda: _status(follower, name).get("ready", 0) >= row["pool_target"], BACK_TIMEOUT_S)
                     _start_segment(workshop.id, f"before-{i + 1}" if i + 1 < len(modules) else "closing")
+                    segment_started = time.monotonic()
                     row["released_s"] = _wait_for(lambda: not any(_status(follower, name).values()), 120)
                 rows[module] = row
                 session.wait_quiet()

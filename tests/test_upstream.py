@@ -27,6 +27,9 @@ def test_the_installed_versions_are_the_tested_ones(project):
     (lambda: upstream.render_widgets_with(str), "ipywidgets"),
     (lambda: upstream.no_mathjax_page_config({}), "voila"),
     (upstream.voila_preheats_plain_requests, "voila"),
+    (upstream.voila_pools_hand_out_ready_kernels_only, "voila"),
+    (lambda: upstream.voila_pools_follow("plan.json", "status.json"), "voila"),
+    (upstream.kernel_ports_outside_ephemeral_range, "jupyter_client"),
 ])
 def test_a_patch_refuses_an_untested_version(monkeypatch, patch, project):
     monkeypatch.setitem(upstream.TESTED, project, "<0.0.1")
@@ -99,3 +102,46 @@ def test_the_tested_ranges_are_the_ones_pyproject_allows():
         if project != "python":
             assert declared[canonicalize_name(project)] == SpecifierSet(tested), project
     assert SpecifierSet(pyproject["project"]["requires-python"]).contains(upstream.installed_version("python"))
+
+
+def test_kernel_ports_are_never_in_the_range_outgoing_connections_take_theirs_from():
+    import socket
+
+    from jupyter_client.connect import LocalPortCache
+
+    upstream.kernel_ports_outside_ephemeral_range()
+    patched = LocalPortCache.find_available_port
+    upstream.kernel_ports_outside_ephemeral_range()
+    assert LocalPortCache.find_available_port is patched  # once only
+    cache = LocalPortCache()
+    ports = [cache.find_available_port("127.0.0.1") for _ in range(50)]
+    assert len(set(ports)) == 50 and all(10000 <= p < 32768 for p in ports)
+    for port in ports:  # each can be bound by its kernel
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", port))
+
+
+def test_a_pool_counts_only_its_ready_kernels():
+    import asyncio
+
+    import voila.app as app
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    upstream.voila_pools_hand_out_ready_kernels_only()
+    upstream.voila_pools_hand_out_ready_kernels_only()
+    assert app.voila_kernel_manager_factory.ready_kernels_only
+    cls = app.voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1)
+
+    async def check():
+        loop = asyncio.get_running_loop()
+        ready, queued, failed = loop.create_future(), loop.create_future(), loop.create_future()
+        ready.set_result({"kernel_id": "k1"})
+        failed.set_exception(RuntimeError("died"))
+        manager = cls.__new__(cls)
+        manager._pools = {"kiosk.ipynb": [queued, failed, ready]}  # a replacement still waiting its delay
+        assert manager.get_pool_size("kiosk.ipynb") == 1 and manager.get_pool_size("other.ipynb") == 0
+        manager._pools["kiosk.ipynb"].remove(ready)
+        assert manager.get_pool_size("kiosk.ipynb") == 0  # Voila would have counted 2 and waited on one
+        queued.cancel()
+
+    asyncio.run(check())

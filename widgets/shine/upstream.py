@@ -324,7 +324,6 @@ def voila_pools_follow(plan_file: Path, status_file: Path, *, every_s: float = 1
                 pass  # a full disk: the console shows the status as old
 
     busy = {"on": False}
-
     async def tick(manager) -> None:
         if busy["on"]:
             return
@@ -388,6 +387,47 @@ def share_compiled_templates() -> None:
 
 
 # --- jupyter_client and CPython: kernels forked from a warm process (shine.room.kernels) -------
+
+
+def kernel_ports_outside_ephemeral_range(low: int = 10000) -> None:
+    """Kernels' ports are taken from ``low`` up to the system's ephemeral range, never inside it.
+
+    jupyter_client#487 (open): a kernel's five ports are found by binding to port 0 and closing;
+    the kernel binds them later, and in between any outgoing connection may take one as its
+    source port. With a room of phones connected to the laptop (six connections and a websocket
+    each) that happens: two of 100 kiosk kernels died with "Address already in use" (measured in
+    benchmarks/burst.py). Ports below the ephemeral range are never handed out as source ports.
+    Replaces ``LocalPortCache.find_available_port``; its cache still keeps kernels apart."""
+    require("jupyter_client", "kernel ports outside the ephemeral range (jupyter_client#487)")
+    import random
+    import socket
+
+    from jupyter_client.connect import LocalPortCache
+
+    try:  # elsewhere than Linux, Linux's default is as safe
+        high = int(open("/proc/sys/net/ipv4/ip_local_port_range", encoding="ascii").read().split()[0])  # noqa: SIM115
+    except (OSError, ValueError, IndexError):
+        high = 32768
+    if high - low < 1000:
+        return
+
+    def find_available_port(self, ip: str) -> int:
+        for _ in range(200):
+            port = random.randrange(low, high)
+            if port in self.currently_used_ports:
+                continue
+            with socket.socket() as probe:
+                try:
+                    probe.bind((ip, port))
+                except OSError:
+                    continue  # something listens there
+            self.currently_used_ports.add(port)
+            return port
+        return find_available_port.upstream(self, ip)
+
+    if not hasattr(LocalPortCache.find_available_port, "upstream"):
+        find_available_port.upstream = LocalPortCache.find_available_port
+        LocalPortCache.find_available_port = find_available_port
 
 
 def adopt_forked_kernel(provisioner, process, cwd: str) -> None:

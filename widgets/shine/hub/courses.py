@@ -50,7 +50,11 @@ GRADER_PREFIX = "grader-"
 SERVICE_START_S = 180
 HUB_BLOCK = "# --- on the hub (written by shine course init --hub; changed there) ---"
 # Participants' servers: nbgrader's trainer-side parts are not theirs.
-PARTICIPANT_SERVER_EXTENSIONS_OFF = ["nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list"]
+# Each is loaded at every start of every participant's server: the formgrader runs as each course's
+# service (as nbgrader's multiple-classes setup disables it for students); no language server is
+# installed; JupyterLab is the interface (not the Notebook one); a family's account needs no shell.
+PARTICIPANT_SERVER_EXTENSIONS_OFF = ["nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list",
+                                     "jupyter_lsp", "notebook", "jupyter_server_terminals"]
 # The formgrader service: what grading has no use for (each is time at every start of the hub).
 FORMGRADER_EXTENSIONS_OFF = ["voila", "jupyter_lsp", "nbgrader.server_extensions.assignment_list",
                              "nbgrader.server_extensions.validate_assignment"]
@@ -134,7 +138,8 @@ def write_participants_config(settings: HubSettings) -> Path:
         '# The courses a person takes are their hub groups nbgrader-<course> (and formgrade-<course>).\n'
         'c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"\n', encoding="utf-8")
     (folder / "jupyter_server_config.json").write_text(json.dumps(
-        {"ServerApp": {"jpserver_extensions": {name: False for name in PARTICIPANT_SERVER_EXTENSIONS_OFF}}},
+        {"ServerApp": {"jpserver_extensions": {name: False for name in PARTICIPANT_SERVER_EXTENSIONS_OFF},
+                       "terminals_enabled": False}},
         indent=1), encoding="utf-8")
     (folder / "labconfig" / "page_config.json").write_text(json.dumps(
         {"disabledExtensions": {name: True for name in PARTICIPANT_LAB_PLUGINS_OFF}}, indent=1), encoding="utf-8")

@@ -93,6 +93,7 @@ def voila_main(argv: list[str] | None = None) -> None:
     upstream.share_compiled_templates()
     upstream.voila_preheats_plain_requests(READS_REQUEST)
     upstream.voila_pools_hand_out_ready_kernels_only()
+    upstream.kernel_ports_outside_ephemeral_range()
     if os.environ.get(PLAN_ENV):  # a module server whose pools follow the agenda (shine.room.pools)
         plan = Path(os.environ[PLAN_ENV])
         upstream.voila_pools_follow(plan, status_path(plan))
