@@ -276,9 +276,13 @@ class Room:
             return conn.execute(query).scalar_one()
 
     def _posts_query(self, workshop_id: int):
-        votes = (select(Vote.post_id, func.count(Vote.id).label("n")).group_by(Vote.post_id).subquery())
+        # Counted for this workshop's posts only: a store keeps every workshop, and the votes and
+        # moderation of all of them would otherwise be counted at every call.
+        mine = select(Post.id).where(Post.workshop_id == workshop_id)
+        votes = (select(Vote.post_id, func.count(Vote.id).label("n")).where(Vote.post_id.in_(mine))
+                 .group_by(Vote.post_id).subquery())
         last_action = (select(Moderation.post_id, func.max(Moderation.id).label("mid"))
-                       .group_by(Moderation.post_id).subquery())
+                       .where(Moderation.post_id.in_(mine)).group_by(Moderation.post_id).subquery())
         return (
             select(Post.__table__, Team.school.label("school"), func.coalesce(votes.c.n, 0).label("n_votes"),
                    Moderation.action.label("action"))
