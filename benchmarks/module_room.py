@@ -140,9 +140,12 @@ def module_room(pages: int = 30, spread_s: float = 10.0, modules: tuple[str, ...
             if follower is not None:
                 follower.stop()
             server.stop()
-    ok = all(r["all_ready"] and (r["p95_s"] or 1e9) <= TARGET_P95_S for r in rows.values())
     if agenda:
-        ok = ok and all(r.get("back_to_pool_s") is not None for r in rows.values())
+        ok = all(r["all_ready"] and (r["p95_s"] or 1e9) <= TARGET_P95_S and r.get("back_to_pool_s") is not None
+                 for r in rows.values())
+    else:  # the figures without an agenda are reported, not held to the target
+        ok = all(r["all_ready"] for r in rows.values())
     return {"pages": pages, "spread_s": spread_s, "agenda": agenda, "modules": rows,
             "load_after": round(os.getloadavg()[0], 2),
-            "target": f"all ready, p95 <= {TARGET_P95_S} s, pool back to size", "ok": ok}
+            "target": f"all ready, p95 <= {TARGET_P95_S} s, pool back to size" if agenda else "reported (all ready)",
+            "ok": ok}

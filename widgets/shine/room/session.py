@@ -268,11 +268,11 @@ def run_workshop(*, name: str | None = None, held_on: date | None = None, new: b
         say(str(exc), error=True)
         return 2
     module_server = follower = None
-    if modules:
-        module_server, follower = _start_modules(workshop.id, port=port, lan=lan, expected=kiosk_pool,
-                                                 notebooks=module_notebooks, lang=chosen[0])
     asked, exit_code = False, None
     try:
+        if modules:
+            module_server, follower = _start_modules(workshop.id, port=port, lan=lan, expected=kiosk_pool,
+                                                     notebooks=module_notebooks, lang=chosen[0])
         urls = dashboard_urls(server.url)
         _mark_running(workshop.id, urls["kiosk"])
         key = new_facilitator_key()
