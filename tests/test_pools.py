@@ -99,6 +99,9 @@ def test_the_console_shows_what_is_ready(tmp_path, monkeypatch):
         pools.write_json(status, {"written_at": time.time() - 60, "pools": {}})
         console.refresh_pools()
         assert "not answering" in console.pools.value
+        pools.forget_status(workshop.id)  # what shine workshop --no-modules does at start
+        console.refresh_pools()
+        assert console.pools.value == "" and not status.exists()
     assert read_status(workshop.id + 99) is None
 
 

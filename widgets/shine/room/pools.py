@@ -142,6 +142,14 @@ def read_status(workshop_id: int, *, now: float | None = None) -> PoolStatus | N
     return PoolStatus(pools, written, now - written > STATUS_STALE_S)
 
 
+def forget_status(workshop_id: int) -> None:
+    """Remove the plan and status files of this workshop's module server (none is running)."""
+    plan = plan_file_for(workshop_id)
+    for path in (plan, status_path(plan)):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 class PoolFollower:
     """Works out the module server's pools from the store, every :data:`FOLLOW_EVERY_S` seconds,
     in a thread of ``shine workshop``; the module server reads the file it writes."""

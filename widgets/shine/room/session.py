@@ -273,6 +273,10 @@ def run_workshop(*, name: str | None = None, held_on: date | None = None, new: b
         if modules:
             module_server, follower = _start_modules(workshop.id, port=port, lan=lan, expected=kiosk_pool,
                                                      notebooks=module_notebooks, lang=chosen[0])
+        else:  # a status left by a run that crashed would tell the console of pools that are not there
+            from .pools import forget_status
+
+            forget_status(workshop.id)
         urls = dashboard_urls(server.url)
         _mark_running(workshop.id, urls["kiosk"])
         key = new_facilitator_key()
