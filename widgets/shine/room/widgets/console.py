@@ -15,7 +15,6 @@ import ipywidgets as widgets
 
 from shine.i18n import _
 from shine.store import Store, StoreError
-from shine.web.announce import live
 from shine.web.html import PAGE_CSS, esc
 from shine.web.keys import KeyGate, KeyLock
 
@@ -96,7 +95,7 @@ class Console(widgets.VBox):
         self.teams_button = widgets.Button(description=_("Refresh"))
         self.teams_button.on_click(lambda _b: self.refresh_teams())
         self.refresh_teams()
-        self.pools = live(widgets.HTML())
+        self.pools = widgets.HTML()  # not a live region: it changes every few seconds while pools fill
         self.refresh_pools()
         title = _("Facilitator console: {name} (join code {code})").format(name=workshop.name, code=workshop.code)
         left = widgets.VBox([self.agenda, self.pools, widgets.HTML("<h3>" + esc(_("Teams present")) + "</h3>"),
