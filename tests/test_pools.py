@@ -159,3 +159,12 @@ def _free_port() -> int:
     from conftest import free_port
 
     return free_port()
+
+
+def test_serve_follows_only_a_workshop_that_exists(tmp_path, monkeypatch, capsys):
+    from shine.cli import main
+
+    monkeypatch.setenv("SHINE_HOME", str(tmp_path / "home"))
+    assert main(["serve", "--agenda", "NOPE99", "--port", str(_free_port())]) == 2
+    assert "There is no workshop to follow (NOPE99)" in capsys.readouterr().err
+    assert main(["serve", "--agenda", "today", "--port", str(_free_port())]) == 2  # none held today

@@ -403,6 +403,7 @@ def serve(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False,
     ``"today"`` for the newest workshop held today), the pools follow that workshop's agenda
     instead (:mod:`shine.room.pools`), sized for ``expected`` people until devices join."""
     from shine.i18n import get_language
+    from shine.store import StoreError
 
     folder = Path(notebooks or modules_dir())
     follower = None
@@ -418,7 +419,7 @@ def serve(notebooks: Path | None = None, *, port: int = 8866, lan: bool = False,
             # Voila starts while its pools are being preheated: on a busy laptop that takes longer.
             server = start(notebooks, port=port, lan=lan, env={PRELOAD_ENV: MODULE_PAGES, **_checked_store()},
                            extra=pool_settings(pools) if pools else None, startup_timeout=120)
-    except (OSError, RuntimeError) as exc:
+    except (OSError, RuntimeError, StoreError) as exc:
         say(str(exc), error=True)
         return 2
     asked = False

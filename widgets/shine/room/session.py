@@ -205,10 +205,12 @@ def _start_modules(workshop_id: int, *, port: int, lan: bool, expected: int, not
         say(_("No free port after {port} for the module pages; the room's pages run without them.").format(
             port=port), error=True)
         return None, None
+    from shine.store import StoreError
+
     try:
         return start_module_server(workshop_id, port=free, lan=lan, expected=expected, notebooks=notebooks,
                                    env={"SHINE_LANG": lang})
-    except (OSError, RuntimeError) as exc:
+    except (OSError, RuntimeError, StoreError) as exc:
         say(_("The module pages could not start ({reason}); the room's pages run without them.").format(
             reason=exc), error=True)
         return None, None
