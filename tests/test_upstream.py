@@ -144,4 +144,20 @@ def test_a_pool_counts_only_its_ready_kernels():
         assert manager.get_pool_size("kiosk.ipynb") == 0  # Voila would have counted 2 and waited on one
         queued.cancel()
 
-    asyncio.run(check())
+    # In a thread of its own: a browser test before this one may have left a loop running in this one.
+    import threading
+
+    failure = []
+    thread = threading.Thread(target=lambda: _run_catching(check, failure))
+    thread.start()
+    thread.join(30)
+    assert not failure, failure[0]
+
+
+def _run_catching(coroutine_function, failure: list) -> None:
+    import asyncio
+
+    try:
+        asyncio.run(coroutine_function())
+    except BaseException as exc:  # noqa: BLE001 -- reported by the test's own thread
+        failure.append(exc)

@@ -264,21 +264,18 @@ def voila_pools_hand_out_ready_kernels_only() -> None:
 
 
 def voila_pools_follow(plan_file: Path, status_file: Path, *, every_s: float = 1.0, step: int = 4) -> None:
-    """Voila's preheated pools resized while it runs, as ``plan_file`` says (``{"pools": {notebook:
-    size}}``, written by :class:`shine.room.pools.PoolFollower`); what they hold is written to
-    ``status_file`` (``{"pools": {notebook: {"target", "ready", "warming"}}, "written_at"}``).
+    """Voila's pools resized while it runs, as ``plan_file`` says (``{"pools": {notebook: size}}``,
+    from :class:`shine.room.pools.PoolFollower`); what they hold goes to ``status_file``.
 
-    No upstream issue: Voila reads ``kernel_pools_config`` only when it fills a pool, and has no
-    way to release a pool. A pool grows by at most ``step`` kernels starting at once (the pages in
-    use stay fast); it shrinks by shutting down its idle preheated kernels, newest first (a kernel
-    still starting is released on a later pass). Hooks ``Voila.listen`` to start the loop and uses
-    ``VoilaKernelManager``'s ``_pools`` and ``fill_if_needed``."""
+    No upstream issue: Voila reads ``kernel_pools_config`` only when it fills a pool, and cannot
+    release one. A pool grows by at most ``step`` kernels starting at once (pages in use stay
+    fast); it shrinks by dropping replacements still waiting out the fill delay, then by shutting
+    down idle preheated kernels (one still starting goes on a later pass). Hooks ``Voila.listen``."""
     require("voila", "pools resized while running (VoilaKernelManager._pools, kernel_pools_config)")
     import asyncio
 
     from tornado.ioloop import PeriodicCallback
     from voila.app import Voila
-
     seen = {"mtime": None, "plan": {}, "status": None}
 
     def read_plan() -> dict[str, int]:
@@ -292,6 +289,10 @@ def voila_pools_follow(plan_file: Path, status_file: Path, *, every_s: float = 1
             pass  # no plan yet, or half a file: keep the last one
         return seen["plan"]
 
+    def delayed(task) -> bool:  # a replacement still waiting out Voila's fill delay (wait_before's sleep)
+        awaiting = getattr(task.get_coro(), "cr_await", None)
+        return not task.done() and getattr(getattr(awaiting, "cr_code", None), "co_name", "") == "sleep"
+
     async def apply(manager) -> None:
         plan = read_plan()
         config = dict(manager.kernel_pools_config)
@@ -302,7 +303,11 @@ def voila_pools_follow(plan_file: Path, status_file: Path, *, every_s: float = 1
             warming = sum(1 for t in pool if not t.done())
             if len(pool) > target:
                 config[name] = {**config.get(name, {}), "pool_size": target}
-                for task in ready[target - len(pool):]:
+                for task in [t for t in pool if delayed(t)][:len(pool) - target]:  # no kernel yet: dropped
+                    pool.remove(task)
+                    task.cancel()
+                    task.get_coro().cr_frame.f_locals["aw"].close()  # the start it would have awaited
+                for task in ready[max(0, len(ready) - (len(pool) - target)):] if len(pool) > target else ():
                     await manager.shutdown_kernel(task.result()["kernel_id"])  # also takes it off the pool
             elif len(pool) < target and warming < step:
                 config[name] = {**config.get(name, {}), "pool_size": min(target, len(pool) + step - warming)}
@@ -323,17 +328,15 @@ def voila_pools_follow(plan_file: Path, status_file: Path, *, every_s: float = 1
             except OSError:
                 pass  # a full disk: the console shows the status as old
 
-    busy = {"on": False}
+    busy = asyncio.Lock()
+
     async def tick(manager) -> None:
-        if busy["on"]:
-            return
-        busy["on"] = True
-        try:
-            await apply(manager)
-        except Exception:  # noqa: BLE001 -- the pools stay as they are; the pages are served all the same
-            manager.log.warning("Could not resize the pools", exc_info=True)
-        finally:
-            busy["on"] = False
+        if not busy.locked():
+            async with busy:
+                try:
+                    await apply(manager)
+                except Exception:  # noqa: BLE001 -- the pools stay as they are; pages are served all the same
+                    manager.log.warning("Could not resize the pools", exc_info=True)
 
     current = Voila.listen
 
@@ -392,12 +395,10 @@ def share_compiled_templates() -> None:
 def kernel_ports_outside_ephemeral_range(low: int = 10000) -> None:
     """Kernels' ports are taken from ``low`` up to the system's ephemeral range, never inside it.
 
-    jupyter_client#487 (open): a kernel's five ports are found by binding to port 0 and closing;
-    the kernel binds them later, and in between any outgoing connection may take one as its
-    source port. With a room of phones connected to the laptop (six connections and a websocket
-    each) that happens: two of 100 kiosk kernels died with "Address already in use" (measured in
-    benchmarks/burst.py). Ports below the ephemeral range are never handed out as source ports.
-    Replaces ``LocalPortCache.find_available_port``; its cache still keeps kernels apart."""
+    jupyter_client#487 (open): a kernel's ports are found by binding to port 0 and closing; the
+    kernel binds them later, and in between an outgoing connection may take one as its source
+    port: with 100 phones connected, two kiosk kernels died with "Address already in use"
+    (benchmarks/burst.py). Replaces ``LocalPortCache.find_available_port``."""
     require("jupyter_client", "kernel ports outside the ephemeral range (jupyter_client#487)")
     import random
     import socket
@@ -412,7 +413,7 @@ def kernel_ports_outside_ephemeral_range(low: int = 10000) -> None:
         return
 
     def find_available_port(self, ip: str) -> int:
-        for _ in range(200):
+        for _attempt in range(200):
             port = random.randrange(low, high)
             if port in self.currently_used_ports:
                 continue
