@@ -18,7 +18,6 @@ joined at the kiosk:
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -46,11 +45,8 @@ def _segments(modules: tuple[str, ...]) -> list[dict]:
 
 
 def _status(follower, name: str) -> dict:
-    try:
-        data = json.loads(pools.status_path(follower.plan_file).read_text(encoding="utf-8"))
-        return data["pools"].get(name, {})
-    except (OSError, ValueError, KeyError):
-        return {}
+    status = pools.read_status(follower.workshop_id)
+    return status.pools.get(name, {}) if status else {}
 
 
 def _wait_for(check, timeout: float) -> float | None:

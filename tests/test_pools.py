@@ -106,10 +106,8 @@ def test_the_console_shows_what_is_ready(tmp_path, monkeypatch):
 
 
 def _status(follower) -> dict:
-    try:
-        return json.loads(pools.status_path(follower.plan_file).read_text(encoding="utf-8"))["pools"]
-    except (OSError, ValueError):
-        return {}
+    status = read_status(follower.workshop_id)
+    return status.pools if status else {}
 
 
 def _wait(what, timeout=120.0):

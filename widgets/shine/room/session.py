@@ -1,9 +1,10 @@
 """``shine workshop``: a live session on a Voila server.
 
 It creates or resumes a workshop in the store, serves ``facilitator/dashboards`` (kiosk, wall,
-console, Mini Visit tracker) with a pool of preheated kernels for the kiosk, prints the
-addresses, a QR code for the kiosk and the facilitator key, and stops without losing anything
-(every post is its own committed transaction).
+console, Mini Visit tracker) with a pool of preheated kernels for the kiosk, serves the module
+pages beside it on the next port with pools that follow the agenda (:mod:`shine.room.pools`),
+prints the addresses, a QR code for the kiosk and the facilitator key, and stops without losing
+anything (every post is its own committed transaction).
 """
 
 from __future__ import annotations
