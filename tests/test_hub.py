@@ -147,6 +147,30 @@ def test_the_configuration_sets_up_proxy_spawner_culler_and_groups(tmp_path):
     assert "admin:users" not in role["scopes"]  # a culled participant keeps their account
 
 
+def test_servers_and_kernels_are_forked_from_the_zygote_unless_turned_off(tmp_path):
+    """The hub's own Python and real OS users: servers come from the zygote (shine.hub.zygote), and
+    so do their kernels; SHINE_HUB_FORK=0, another Python or the demo: the usual start."""
+    roster = tmp_path / "roster.yaml"
+    roster.write_text("districts:\n  Groton: [ana]\n")
+    env = {"SHINE_DB_URL": f"sqlite:///{tmp_path / 'shine.db'}", "SHINE_HUB_AUTH": "dummy",
+           "SHINE_HUB_ROSTER": str(roster), "SHINE_HUB_STATE_DIR": str(tmp_path / "state"),
+           "SHINE_HUB_API_PORT": "9081", "SHINE_HUB_NBGRADER_DIR": str(tmp_path / "nbgrader"),
+           "SHINE_HUB_DB_URL": "postgresql://hub:hub-secret@127.0.0.1/hub"}
+    c = Config()
+    hub_config.configure(c, HubSettings.from_env(env))
+    assert c.JupyterHub.spawner_class == "shine.hub.spawner.ForkingSpawner"
+    assert c.ForkingSpawner.zygote_socket == "/run/shine-hub/hub-9081/zygote.sock"
+    assert c.Spawner.environment["SHINE_HUB_ZYGOTE"] == c.ForkingSpawner.zygote_socket
+    assert "--KernelProvisionerFactory.default_provisioner_name=shine-hub-fork" in c.Spawner.args
+    zygote_env = c.ForkingSpawner.zygote_env  # every child can read it: nothing secret
+    assert not any("secret" in value or "SHINE_DB_URL" in name or "HUB_DB" in name for name, value in zygote_env.items())
+    for off in ({"SHINE_HUB_FORK": "0"}, {"SHINE_HUB_PYTHON": "/opt/time-to-shine/bin/python"}):
+        c = Config()
+        hub_config.configure(c, HubSettings.from_env({**env, **off}))
+        assert c.JupyterHub.spawner_class == "localprocess" and "SHINE_HUB_ZYGOTE" not in c.Spawner.environment
+        assert not any("shine-hub-fork" in arg for arg in c.Spawner.args)
+
+
 def test_courses_and_rooms_of_the_roster_become_services_with_their_own_roles(tmp_path):
     """What the hub reads at its start for nbgrader courses and rooms (the demo's spawner: no OS
     users needed here; the end-to-end test below runs them as their own OS accounts)."""
@@ -461,9 +485,10 @@ class Hub:
 def server_processes(user: str) -> list[psutil.Process]:
     uid = pwd.getpwnam(user).pw_uid
     found = []
-    for proc in psutil.process_iter(["uids", "cmdline"]):
+    for proc in psutil.process_iter(["uids", "cmdline", "name"]):
         with_uid = proc.info["uids"]
-        if with_uid and with_uid.real == uid and "shine.hub.singleuser" in " ".join(proc.info["cmdline"] or []):
+        started = "shine.hub.singleuser" in " ".join(proc.info["cmdline"] or [])
+        if with_uid and with_uid.real == uid and (started or proc.info["name"] == "shine-server"):  # or forked
             found.append(proc)
     return found
 
@@ -599,8 +624,10 @@ def test_two_participants_log_in_and_one_uses_module_01_in_voila(hub, page, arti
     page.click("#login_submit")
     hub.wait_ready(ana)
     hub.wait_ready(ben)
-    for name in (ana, ben):  # each server runs as its participant's own OS user
+    for name in (ana, ben):  # each server runs as its participant's own OS user, forked from the zygote
         assert server_processes(name), f"no server of {name} runs as {name}"
+        assert {p.name() for p in server_processes(name)} == {"shine-server"}
+        assert f"Forked {name}'s server from the zygote" in hub.log.read_text()
 
     module = f"{hub.url}user/{ana}/voila/render/modules/01-definition.ipynb"
     page.goto(module)
@@ -615,6 +642,10 @@ def test_two_participants_log_in_and_one_uses_module_01_in_voila(hub, page, arti
     sort.get_by_role("button", name="Check my answer").click()
     sort.get_by_text("Well spotted!").wait_for(timeout=30_000)
     page.screenshot(path=str(artifacts_dir / "hub-module-01.png"))
+    ana_uid = pwd.getpwnam(ana).pw_uid
+    kernels = [p for p in psutil.process_iter(["uids", "name"]) if p.info["name"] == "shine-kernel"
+               and p.info["uids"] and p.info["uids"].real == ana_uid]
+    assert kernels, "the module page's kernel was not forked as Ana"  # shine.hub.spawner.ZygoteProvisioner
 
     own = ben_session.get(f"{hub.url}user/{ben}/lab", timeout=60)
     assert own.status_code == 200 and own.url == f"{hub.url}user/{ben}/lab"  # Ben reaches his own Lab...

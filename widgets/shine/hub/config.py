@@ -13,7 +13,9 @@ What it sets up:
   127.0.0.1;
 - one server per person, run as their own OS user (``LocalProcessSpawner``), started through
   :mod:`shine.hub.singleuser`: JupyterLab, with Voila as a server extension showing no code and
-  no tracebacks; ``SHINE_DB_URL`` and ``SHINE_CURRICULUM`` passed on to it and its kernels;
+  no tracebacks; ``SHINE_DB_URL`` and ``SHINE_CURRICULUM`` passed on to it and its kernels; the
+  servers and their kernels forked from one warm process (:mod:`shine.hub.zygote`, unless
+  ``SHINE_HUB_FORK=0``);
 - the hub's database (``SHINE_HUB_DB_URL``) and the shine store (``SHINE_DB_URL``), whose schema
   is brought up to date here, once, before any participant's kernel opens it;
 - ``jupyterhub-idle-culler`` as a hub service, with a role holding only the scopes it needs;
@@ -41,6 +43,7 @@ CULLER = "idle-culler"
 # among them: a culled participant keeps their account and their files.
 CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:servers"]
 SPAWNER_CLASSES = {"local": "localprocess", "demo": "simple"}
+FORKING_SPAWNER = "shine.hub.spawner.ForkingSpawner"
 START_TIMEOUT_S = 120  # a room logging in at once on two cores: servers start one after another
 HTTP_TIMEOUT_S = 90
 MIN_UID = 1000  # below: root and system accounts (Debian's UID_MIN)
@@ -154,6 +157,15 @@ def configure(c, settings: HubSettings | None = None) -> HubSettings:
     c.Spawner.default_url = settings.default_url
     c.Spawner.disable_user_config = True  # a participant's ~/.jupyter cannot break their server
     c.Spawner.environment = {"SHINE_DB_URL": settings.store_url, "SHINE_CURRICULUM": str(settings.curriculum)}
+    if settings.forks:  # servers and their kernels forked from one warm process (zygote.py)
+        from .spawner import PROVISIONER_NAME, zygote_settings
+        from .zygote import SOCKET_ENV
+
+        c.JupyterHub.spawner_class = FORKING_SPAWNER
+        for name, value in zygote_settings(settings).items():
+            setattr(c.ForkingSpawner, name, value)
+        c.Spawner.environment[SOCKET_ENV] = c.ForkingSpawner.zygote_socket
+        c.Spawner.args = [*c.Spawner.args, f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER_NAME}"]
     c.Spawner.start_timeout = START_TIMEOUT_S
     c.Spawner.http_timeout = HTTP_TIMEOUT_S
     if settings.spawner == "local":

@@ -19,6 +19,8 @@ SHINE_HUB_ROSTER           who may log in, and their groups (YAML)     none
 SHINE_HUB_SPAWNER          local (one OS user each) or demo            local
 SHINE_HUB_HOMES            the demo's home folders                     none
 SHINE_HUB_CREATE_USERS     1: create a missing OS user at first start  0
+SHINE_HUB_FORK             0: start each server and kernel from        1
+                           nothing, not forked (shine.hub.zygote)
 SHINE_HUB_PYTHON           the Python of participants' servers         the hub's own
 SHINE_HUB_PROXY            the configurable-http-proxy command         configurable-http-proxy
 SHINE_HUB_CULL_TIMEOUT     seconds idle before a server is stopped     3600
@@ -80,6 +82,7 @@ class HubSettings:
     spawner: str = "local"
     homes: Path | None = None
     create_users: bool = False
+    fork: bool = True
     python: str = sys.executable
     proxy: str = "configurable-http-proxy"
     cull_timeout: int = 3600
@@ -96,6 +99,11 @@ class HubSettings:
     def hub_db(self) -> str:
         """The hub's database: SHINE_HUB_DB_URL, else an SQLite file in the state folder."""
         return self.hub_db_url or f"sqlite:///{self.state_dir / 'jupyterhub.sqlite'}"
+
+    @property
+    def forks(self) -> bool:
+        """Servers and kernels forked from the zygote: real OS users, the hub's own Python."""
+        return self.fork and self.spawner == "local" and self.python == sys.executable
 
     @property
     def public_url(self) -> str:
@@ -170,6 +178,7 @@ class HubSettings:
             state_dir=Path(text("SHINE_HUB_STATE_DIR", str(STATE_DIR))).expanduser(),
             auth=auth, password=password, roster=roster, spawner=spawner, homes=homes,
             create_users=text("SHINE_HUB_CREATE_USERS") in ("1", "true", "yes"),
+            fork=text("SHINE_HUB_FORK", "1") not in ("0", "false", "no"),
             python=text("SHINE_HUB_PYTHON", sys.executable), proxy=text("SHINE_HUB_PROXY", "configurable-http-proxy"),
             cull_timeout=number("SHINE_HUB_CULL_TIMEOUT", 3600), cull_every=number("SHINE_HUB_CULL_EVERY", 300),
             kernel_cull=number("SHINE_HUB_KERNEL_CULL", 600), default_url=default_url,
@@ -193,6 +202,8 @@ class HubSettings:
             (_("servers run as"), _("each person's OS user") if self.spawner == "local"
              else _("this user (demo: no separation between people)")),
             (_("participants' Python"), self.python),
+            (_("servers and kernels"), _("forked from one warm process") if self.forks
+             else _("each started from nothing")),
             (_("curriculum"), str(self.curriculum)),
             (_("idle servers stopped after"), _("{n} s").format(n=self.cull_timeout)),
             (_("more configuration from"), str(self.config_dir)),
