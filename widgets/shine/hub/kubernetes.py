@@ -16,13 +16,20 @@ The values *mirror* :func:`~shine.hub.config.configure` rather than import it. T
 runs its own image (``k8s-hub``), which has no ``shine`` in it, and most of what ``configure``
 does belongs to one machine (OS users, a local proxy, local services run as OS accounts); what
 carries over is data, written here into ``hub.config`` as plain traitlets settings, so the hub
-pod needs no image of ours and the chart stays upgradable on its own. The one thing that needs
-``shine`` in the hub pod, bringing the store's schema up to date before any kernel opens it, runs
-as an init container from the single-user image (:func:`~shine.hub.config.prepare_store`).
+pod needs no image of ours and the chart stays upgradable on its own. What needs ``shine`` in the
+hub pod (the store's schema, the roster's scopes) runs as an init container from the single-user
+image.
 
-Secrets stay out of the files: the shine store's URL is a reference to the Kubernetes Secret
-``shine-store`` (key ``url``), the hub database's password one to ``shine-hub-db`` (key
-``password``, read by the hub as ``PGPASSWORD``).
+Scoped data as on the one-server hub (:mod:`shine.hub.dbroles`): the hub pod's init container
+(the single-user image) brings the store's schema up to date and runs ``shine hub sync-db`` with
+the roster (memberships, a database role per person, row-level security), and the hub gives each
+participant's pod a ``SHINE_DB_URL`` with their own role (:data:`STORE_URL_CONFIG`, a few lines
+of ``hub.extraConfig``, since the chart's hub image has no ``shine``). No pod gets the owner's URL.
+
+Secrets stay out of the files: the shine store's URL (the owner's) is a reference to the
+Kubernetes Secret ``shine-store`` (key ``url``), read by the hub pod only; the key the people's
+passwords come from is ``shine-store-roles`` (key ``key``); the hub database's password is
+``shine-hub-db`` (key ``password``, read by the hub as ``PGPASSWORD``).
 
 Not carried over yet: nbgrader courses (a formgrader per course and the shared exchange need a
 ReadWriteMany volume and a grader identity per course) and rooms as hub services; on Kubernetes
@@ -43,6 +50,28 @@ from .settings import HubSettings
 
 IMAGE = "time-to-shine-singleuser"
 STORE_SECRET = ("shine-store", "url")
+ROLES_SECRET = ("shine-store-roles", "key")  # the hub-only key the people's passwords come from
+ROSTER_ENV = "SHINE_HUB_ROSTER_YAML"  # the roster, for the hub pod's sync-db (names, no secret)
+STATE = "/tmp/shine-hub-state"  # the init container's: where sync-db reads the key file
+# In the hub (hub.extraConfig): each pod's SHINE_DB_URL carries its person's own database role,
+# never the owner's. The same derivation as shine.hub.dbroles.person_url (the chart's hub image has
+# no shine; tests/test_hub_kubernetes.py checks both give the same URL).
+STORE_URL_CONFIG = """\
+import hashlib, hmac, os
+from sqlalchemy.engine import make_url
+
+
+def shine_store_url(spawner):
+    \"\"\"The store's URL with the person's own role (shine.hub.dbroles.person_url).\"\"\"
+    key = os.environ["SHINE_STORE_ROLES_KEY"].strip().encode()
+    name = spawner.user.name
+    password = hmac.new(key, name.encode(), hashlib.sha256).hexdigest()
+    url = make_url(os.environ["SHINE_DB_URL"]).set(username=name, password=password)
+    return url.render_as_string(hide_password=False)
+
+
+c.KubeSpawner.environment.update({"SHINE_DB_URL": shine_store_url})
+"""
 HUB_DB_SECRET = ("shine-hub-db", "password")
 HUB_DB_URL = "postgresql://jupyterhub@shine-postgres:5432/jupyterhub"  # psycopg2, as the k8s-hub image has
 POSTGRES_PORT = 5432
@@ -83,12 +112,19 @@ def _secret_env(secret: tuple[str, str]) -> dict:
     return {"valueFrom": {"secretKeyRef": {"name": name, "key": key}}}
 
 
+SYNC_COMMAND = ('umask 077 && mkdir -p "$SHINE_HUB_STATE_DIR"'
+                ' && printf %s "$SHINE_STORE_ROLES_KEY" > "$SHINE_HUB_STATE_DIR/store-roles.key"'
+                f' && printf %s "${ROSTER_ENV}" > "$SHINE_HUB_ROSTER"'
+                " && python -c 'import os; from shine.hub.config import prepare_store;"
+                " prepare_store(os.environ[\"SHINE_DB_URL\"])'"
+                " && python -m shine hub sync-db")
+
+
 def values(settings: HubSettings, roster: Roster | None = None, image: str = IMAGE,
            tag: str | None = None) -> dict:
     """The Helm values (a dict): only keys Zero to JupyterHub's values.schema.yaml knows."""
     roster = roster or Roster()
     tag = tag or package_version()
-    store_env = {"SHINE_DB_URL": _secret_env(STORE_SECRET)}
     config: dict = {
         "JupyterHub": {
             # A login every district can run without secrets in this file; swap in OAuth or LTI
@@ -110,21 +146,26 @@ def values(settings: HubSettings, roster: Roster | None = None, image: str = IMA
         "hub": {
             "config": config,
             "db": {"type": "postgres", "url": HUB_DB_URL},
-            "extraEnv": {"PGPASSWORD": _secret_env(HUB_DB_SECRET)},
-            # The store's schema, brought up to date once before the hub (and any kernel) starts.
+            "extraEnv": {"PGPASSWORD": _secret_env(HUB_DB_SECRET), "SHINE_DB_URL": _secret_env(STORE_SECRET),
+                         "SHINE_STORE_ROLES_KEY": _secret_env(ROLES_SECRET)},
+            "extraConfig": {"shine-store-url": STORE_URL_CONFIG},
+            # Before the hub (and any kernel) starts: the store's schema brought up to date, then the
+            # roster's scopes (memberships, a role per person, row-level security: shine hub sync-db).
             "initContainers": [{
-                "name": "shine-store-schema",
+                "name": "shine-store",
                 "image": f"{image}:{tag}",
-                "command": ["python", "-c", "import os; from shine.hub.config import prepare_store; "
-                            "prepare_store(os.environ['SHINE_DB_URL'])"],
-                "env": [{"name": "SHINE_DB_URL", **_secret_env(STORE_SECRET)}],
+                "command": ["sh", "-c", SYNC_COMMAND],
+                "env": [{"name": "SHINE_DB_URL", **_secret_env(STORE_SECRET)},
+                        {"name": "SHINE_STORE_ROLES_KEY", **_secret_env(ROLES_SECRET)},
+                        {"name": ROSTER_ENV, "value": roster.to_yaml()},
+                        {"name": "SHINE_HUB_STATE_DIR", "value": STATE},
+                        {"name": "SHINE_HUB_ROSTER", "value": f"{STATE}/roster.yaml"}],
             }],
         },
         "singleuser": {
             "image": {"name": image, "tag": tag},
             "cmd": ["python", "-m", "shine.hub.singleuser"],
             "defaultUrl": settings.default_url,
-            "extraEnv": store_env,
             "memory": {"guarantee": MEMORY_GUARANTEE, "limit": MEMORY_LIMIT},
             "cpu": {"guarantee": CPU_GUARANTEE, "limit": CPU_LIMIT},
             "storage": {"capacity": HOME_CAPACITY},
