@@ -12,6 +12,10 @@ is ready when the states arrive with the module's widgets. Three are real Chromi
 process of their own at the lowest CPU priority (:mod:`benchmarks.probe`), ready when the
 principle sort can be used. A page's time runs from its participant's login to ready.
 
+Servers and kernels are forked from the hub's zygote (:mod:`shine.hub.zygote`), as deployed;
+the result is the median of three rooms, each on a new hub, and one room on a hub that starts
+everything from nothing (``SHINE_HUB_FORK=0``) gives the baseline for the ratios.
+
 Measured: every page ready, and the time from the first login to the last page ready (target
 <= 90 s); each server's start as the hub logs it ("took N seconds to start", target p95 <= 20 s);
 memory per participant once every page is open: the proportional set size (PSS) of everything
@@ -257,9 +261,11 @@ def _busy_others(seconds: float = 3.0) -> float:
     return round(psutil.cpu_percent(None) * (os.cpu_count() or 1), 1)
 
 
-def hub_logins(participants: int = 50, spread_s: float = 10.0, chromium_pages: int = 3) -> dict:
+def one_run(participants: int = 50, spread_s: float = 10.0, chromium_pages: int = 3, fork: bool = True) -> dict:
+    """One room logging in, on a new hub; ``fork=False``: servers and kernels started from nothing
+    (``SHINE_HUB_FORK=0``), the baseline."""
     load_before, busy_before = os.getloadavg(), _busy_others()
-    with running_hub(participants + 1) as hub:
+    with running_hub(participants + 1, SHINE_HUB_FORK="1" if fork else "0") as hub:
         recorder, names = hub.users[-1], hub.users[:-1]
         assets, recorded_ready = asyncio.run(_record(hub.url, recorder))
         hub.api("DELETE", f"users/{recorder}/server")  # its server stops: the room is the 50
@@ -308,7 +314,7 @@ def hub_logins(participants: int = 50, spread_s: float = 10.0, chromium_pages: i
     times = [r["ready_s"] for r in ready]
     all_ready = not failures and len(ready) == participants
     result = {
-        "participants": participants, "spread_s": spread_s, "chromium_pages": len(real),
+        "forked": fork, "participants": participants, "spread_s": spread_s, "chromium_pages": len(real),
         "assets_per_page": len(assets), "recorded_page_ready_s": round(recorded_ready, 1),
         "all_ready": all_ready, "failures": failures[:5], "failed": len(failures),
         "last_ready_after_s": round(last_ready, 1), "ready_median_s": round(median(times), 1),
@@ -332,13 +338,39 @@ def hub_logins(participants: int = 50, spread_s: float = 10.0, chromium_pages: i
     return result
 
 
+FIGURES = ("last_ready_after_s", "ready_p95_s", "spawn_p95_s", "pss_p95_mib", "uss_median_mib",
+           "cpu_s_per_participant_median", "hub_and_proxy_cpu_s_per_participant")
+
+
+def hub_logins(participants: int = 50, spread_s: float = 10.0, chromium_pages: int = 3, runs: int = 3,
+               baseline: bool = True) -> dict:
+    """``runs`` rooms logging in on forking hubs, each on a new hub: the run with the median last
+    page is the result, with every run's figures and their medians beside it; then, for the ratios,
+    one room on a hub that starts everything from nothing (the baseline, ``SHINE_HUB_FORK=0``)."""
+    done = [one_run(participants, spread_s, chromium_pages, fork=True) for _ in range(runs)]
+    ordered = sorted(done, key=lambda r: (not r["all_ready"], r["last_ready_after_s"]))
+    result = dict(ordered[(len(ordered) - 1) // 2])
+    result["runs"] = [{k: r[k] for k in ("ok", "failed", *FIGURES)} for r in done]
+    result["medians_of_runs"] = {k: round(median([r[k] for r in done]), 2) for k in FIGURES}
+    result["ok"] = all(r["ok"] for r in done)
+    if baseline:
+        base = one_run(participants, spread_s, chromium_pages, fork=False)
+        result["baseline_not_forked"] = {k: base[k] for k in ("ok", "failed", "spawns_logged", *FIGURES)}
+        mine = result["medians_of_runs"]
+        result["ratios_to_baseline"] = {k: round(mine[k] / base[k], 3) for k in ("cpu_s_per_participant_median",
+                                                                                  "pss_p95_mib") if base[k]}
+    return result
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "probe":
         probe_main(argv[1], json.loads(argv[2]), json.loads(argv[3]))
         return 0
     participants = int(argv[0]) if argv else 50
+    runs = int(argv[1]) if len(argv) > 1 else 3
     print(json.dumps(hub_logins(participants=participants, spread_s=10.0 if participants >= 20 else 2.0,
-                                chromium_pages=3 if participants >= 10 else 1), indent=2))
+                                chromium_pages=3 if participants >= 10 else 1, runs=runs,
+                                baseline=not (len(argv) > 2 and argv[2] == "--no-baseline")), indent=2))
     return 0
 
 

@@ -130,8 +130,9 @@ def _start(hub: BenchHub) -> None:
 
 
 @contextmanager
-def running_hub(participants: int, districts: tuple[str, ...] = ("Groton", "Windsor")):
-    """A hub with ``participants`` OS users in ``districts``; everything made is removed after."""
+def running_hub(participants: int, districts: tuple[str, ...] = ("Groton", "Windsor"), **settings: str):
+    """A hub with ``participants`` OS users in ``districts`` (``settings``: more SHINE_HUB_*
+    variables); everything made is removed after."""
     if os.geteuid() != 0:
         raise RuntimeError("the hub benchmark makes OS users, one per participant: run it as root")
     proxy = shutil.which("configurable-http-proxy")
@@ -169,7 +170,7 @@ def running_hub(participants: int, districts: tuple[str, ...] = ("Groton", "Wind
                        SHINE_HUB_API_PORT=str(free_port()), SHINE_HUB_PROXY_API_PORT=str(free_port()),
                        SHINE_HUB_STATE_DIR=str(base / "state"), SHINE_HUB_CONFIG_DIR=str(base / "config.d"),
                        SHINE_HUB_PYTHON=sys.executable, SHINE_HUB_PROXY=proxy,
-                       SHINE_HUB_NBGRADER_DIR=str(base / "nbgrader"), SHINE_HUB_ROOM_KIOSKS="0")
+                       SHINE_HUB_NBGRADER_DIR=str(base / "nbgrader"), SHINE_HUB_ROOM_KIOSKS="0", **settings)
             hub = BenchHub(base=base, url=f"http://127.0.0.1:{port}/", token=token, env=env, users=names)
             try:
                 _start(hub)

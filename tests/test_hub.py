@@ -887,6 +887,46 @@ def test_a_room_service_takes_kiosk_posts_without_login_and_shows_them_on_its_wa
     console.get_by_text("Agenda").wait_for(timeout=30_000)
 
 
+@pytest.mark.browser
+def test_through_the_hubs_services_a_groton_participant_gets_nothing_of_windsor(hub, new_page):
+    """Scoping's service path. The services a participant can reach are the room's pages (which
+    open the store as its owner: a room lists every district's schools) and the formgraders. With
+    Windsor's plan and Mini Visit in the store, Ana of Groton, logged in, finds neither on any page
+    of the room without the facilitator key, and no formgrader lets her in."""
+    from datetime import datetime, timedelta
+
+    from shine.store import MiniVisits, Scope, Store
+
+    mark = uuid.uuid4().hex[:8]
+    plan_text, leader = f"Windsor evening conferences {mark}", f"Bo Windsor {mark}"
+    with Store(hub.store_url, scope=Scope.everyone()) as owner:
+        team = owner.teams.ensure("Windsor", "Windsor High School")
+        owner.plans.save(team.id, "2026-2027", {"district": "Windsor", "school": "Windsor High School",
+                                                "school_year": "2026-2027", "goals": [{"id": "g1", "kind": "parenting",
+                                                "activities": [{"id": "a1", "what": plan_text, "type": "parenting"}]}]})
+        day = datetime.now().replace(hour=15, minute=0) + timedelta(days=9)
+        while day.weekday() >= 5:  # Mini Visits are on school days, at the end of the day
+            day += timedelta(days=1)
+        MiniVisits(owner).schedule("Windsor", "Windsor High School", leader, day, 45)
+    ana = hub.users["groton"]
+    session = log_in_by_form(hub.url, ana, spawn=False)
+    base = f"{hub.url}services/room-{hub.room[0].lower()}/voila/render/"
+    ready = {"kiosk": ".shine-kiosk .widget-text input", "wall": ".shine-wall-count",
+             "console": "input[type=password]", "mini-visits": "input[type=password]"}
+    for name, selector in ready.items():
+        answer = get_service(session, f"{base}{name}.ipynb")  # with her hub cookie: the room asks no login
+        assert answer.status_code == 200 and plan_text not in answer.text and leader not in answer.text
+        page = new_page()
+        page.goto(f"{base}{name}.ipynb")
+        page.wait_for_selector(selector, timeout=90_000)
+        shown = page.inner_text("body")
+        assert plan_text not in shown and leader not in shown, name
+        page.context.close()
+    for course_id in hub.courses.values():  # the formgraders: trainers of the course only
+        answer = get_service(session, f"{hub.url}services/{course_id}/formgrader")
+        assert answer.status_code == 403 and plan_text not in answer.text, (answer.status_code, answer.url)
+
+
 def test_the_hub_restarts_keeping_everything_and_the_culler_stops_an_idle_server(hub):
     ana = hub.users["groton"]
     token = hub.user_token(ana)

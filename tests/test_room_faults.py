@@ -92,10 +92,13 @@ def test_ctrl_c_stops_the_server_even_when_the_pipe_to_the_terminal_has_gone(tmp
                              "--no-qr"], cwd=ROOT, env=workshop_env(tmp_path / "home"), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 120
+    said = []
     for line in proc.stdout:
+        said.append(line)
         if "Press Ctrl-C" in line or time.monotonic() > deadline:
             break
     assert proc.poll() is None, "the workshop did not start"
+    assert any("Module pages" in line for line in said), "".join(said)  # its module pages' server too
     children = psutil.Process(proc.pid).children(recursive=True)
     assert children, "Voila is not running under the workshop"
     proc.stdout.close()  # tee has gone: every later print meets a broken pipe

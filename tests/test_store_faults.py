@@ -79,7 +79,7 @@ def workshop(home: Path) -> subprocess.CompletedProcess:
     """``shine workshop`` as a real process; one that got past the database is stopped, and fails."""
     env = {k: v for k, v in os.environ.items() if k not in ("SHINE_DB_URL", "SHINE_LANG")}
     env["SHINE_HOME"] = str(home)
-    proc = subprocess.Popen([*SHINE, "workshop", "--no-qr", "--kiosks", "1", "--port", str(free_port())], env=env,
+    proc = subprocess.Popen([*SHINE, "workshop", "--no-qr", "--kiosks", "1", "--no-modules", "--port", str(free_port())], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         out, err = proc.communicate(timeout=90)

@@ -71,7 +71,10 @@ def start_workshop(home: Path, port: int, *extra: str) -> Running:
     env = dict(os.environ, SHINE_HOME=str(home), PYTHONUNBUFFERED="1")
     env.pop("SHINE_DB_URL", None)
     env.pop("SHINE_WORKSHOP", None)
-    proc = subprocess.Popen([sys.executable, "-m", "shine", "workshop", "--port", str(port), "--kiosks", "2", *extra],
+    # --no-modules: these tests are about the room's own pages (the module pages' server is tested in
+    # test_pools.py, and `shine workshop` starting and stopping it in test_room_faults.py).
+    proc = subprocess.Popen([sys.executable, "-m", "shine", "workshop", "--port", str(port), "--kiosks", "2",
+                             "--no-modules", *extra],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     running = Running(proc, home, port)
     ready = threading.Event()

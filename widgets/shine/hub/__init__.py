@@ -11,6 +11,9 @@ culler stops servers nobody uses.
 - :mod:`~shine.hub.config`: the JupyterHub configuration itself (``deploy/hub/jupyterhub_config.py``
   is two lines that call it);
 - :mod:`~shine.hub.singleuser`: what each participant's server runs;
+- :mod:`~shine.hub.zygote` (with :mod:`~shine.hub.spawner`): one warm process the servers and
+  their kernels are forked from, each as its own person, so a room logging in at once does not
+  wait for fifty Python start-ups;
 - :mod:`~shine.hub.culler`: the idle culler, as the hub's service;
 - :mod:`~shine.hub.courses`: nbgrader courses (groups, a formgrader service per course run as its
   grader account, the shared exchange, a gradebook database each; ``shine course init --hub``);

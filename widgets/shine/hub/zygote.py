@@ -25,11 +25,16 @@ room's forked kernels do). What keeps this safe:
   zygote's starting environment).
 - Its socket is in a folder only root can write (:func:`socket_path`), so nobody can put another
   socket in its place; anybody may connect, and the peer credentials decide who a child becomes.
-- A connection must send its request within :data:`REQUEST_S` seconds and at most
+- The zygote never reads a request: it looks only at who connected, forks, and the child reads
+  the request. So nothing of one person's (their hub token, their database password) is ever in
+  the memory the next child inherits, and a connection that never asks holds up nobody.
+- A child asked for by a participant becomes them before it reads a byte of their request; only
+  the hub's child (root asked) reads as root, and it serves the person named, never root or a
+  system account. A request must come within :data:`REQUEST_S` seconds and be at most
   :data:`REQUEST_LIMIT` bytes; one person has at most :data:`PER_PERSON` forked processes alive.
   A refused request is answered with the reason, and the asker starts its process the usual way.
-- A child closes every descriptor but the three it is given (other people's connections too),
-  drops root for good before it reads anything of the request's, and gets default signal handling.
+- A child closes every descriptor but its connection (other people's included) and takes the
+  two it is sent as its output; signals are handled as by default.
 - When the hub is gone, the zygote stops taking requests and stays until its children have
   exited: they are its children, so it reaps them, and nobody is left orphaned.
 
@@ -172,23 +177,82 @@ def _watch(pid: int) -> None:
     os._exit(0)
 
 
-def child(kind: str, account: pwd.struct_passwd, request: dict, fds: list[int], asker: int) -> None:
-    """In the forked child: become the person, take the given descriptors, run. Never returns."""
+def read_request(conn: socket.socket) -> tuple[dict, list[int]]:
+    """The request (one line of JSON, at most :data:`REQUEST_LIMIT` bytes, within :data:`REQUEST_S`)
+    and the descriptors sent with it."""
+    conn.settimeout(REQUEST_S)
+    data, fds = b"", []
+    deadline = time.monotonic() + REQUEST_S
+    while b"\n" not in data:
+        if len(data) > REQUEST_LIMIT or time.monotonic() > deadline:
+            raise ZygoteError("the request is too long or too slow")
+        try:
+            chunk, more, _, _ = socket.recv_fds(conn, 65536, 4)
+        except (socket.timeout, OSError):
+            raise ZygoteError(f"no request within {REQUEST_S:.0f} s") from None
+        if not chunk:
+            raise ZygoteError("the connection closed before its request")
+        data, fds = data + chunk, fds + list(more)
+    try:
+        request = json.loads(data.split(b"\n", 1)[0])
+    except ValueError:
+        raise ZygoteError("a request the zygote cannot read") from None
+    if not isinstance(request, dict) or not isinstance(request.get("env", {}), dict) \
+            or not isinstance(request.get("argv", []), list):
+        raise ZygoteError("a request is a mapping with env (a mapping) and argv (a list)")
+    return request, fds
+
+
+def answer(conn: socket.socket, reply: dict) -> None:
+    try:
+        conn.settimeout(1.0)
+        conn.sendall(json.dumps(reply).encode() + b"\n")
+    except OSError:
+        pass
+
+
+def child(conn: socket.socket, account: pwd.struct_passwd | None, asker: int) -> None:
+    """In the forked child: read the request, become the person, take the descriptors, run.
+
+    The zygote itself never reads a request, so nothing of one person's (their token, their
+    database password) is ever in the memory the next child inherits. A participant's request is
+    read only after this child has become them (``account``, from the socket's peer credentials);
+    the hub's (``account`` None: root asked) names the person. Never returns."""
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        keep = conn.fileno()  # every other descriptor of the zygote's goes
+        os.closerange(3, keep)
+        os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+        if account is not None:
+            become(account)  # a participant asked: nothing of the request is read as root
+        request, fds = read_request(conn)
+        kind = request.get("kind")
+        if account is None:
+            if kind != "server":
+                raise ZygoteError(f"{kind!r}: root asks for servers only; no kernel runs as root")
+            try:
+                account = pwd.getpwnam(str(request.get("user")))
+            except KeyError:
+                raise ZygoteError(f"there is no OS user {request.get('user')!r}") from None
+            if account.pw_uid < MIN_UID:
+                raise ZygoteError(f"{account.pw_name!r} is root or a system account: nothing is started as it")
+            os.setsid()  # as LocalProcessSpawner's start_new_session: the hub's signals are not its
+            become(account)
+        elif kind != "kernel":
+            raise ZygoteError("only the hub starts servers" if kind == "server" else f"unknown request {kind!r}")
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 0)
         outs = (fds + [null, null])[:2]
         os.dup2(outs[0], 1)
         os.dup2(outs[1], 2)
-        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+        for fd in {null, *fds} - {0, 1, 2}:
+            os.close(fd)
+        answer(conn, {"pid": os.getpid()})
+        conn.close()
         _prctl(PR_SET_NAME, ctypes.c_char_p(NAMES[kind]))
-        if kind == "server":
-            os.setsid()  # as LocalProcessSpawner's start_new_session: the hub's signals are not its
-        become(account)
         os.umask(0o022)
         env = {str(k): str(v) for k, v in request.get("env", {}).items()}
         argv = [str(a) for a in request.get("argv", [])]
@@ -207,6 +271,8 @@ def child(kind: str, account: pwd.struct_passwd, request: dict, fds: list[int], 
             threading.Thread(target=_watch, args=(asker,), daemon=True, name="shine-watch").start()
             run_kernel(argv, env, cwd)
         code = 0
+    except ZygoteError as exc:
+        answer(conn, {"error": str(exc)})
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except BaseException:  # noqa: BLE001 -- said on the asker's stderr; the child must not return
@@ -237,8 +303,7 @@ class Zygote:
     def __init__(self, path: Path):
         self.path = path
         self.selector = selectors.DefaultSelector()
-        self.pending: dict[socket.socket, dict] = {}
-        self.children: dict[int, int] = {}  # pid -> uid
+        self.children: dict[int, int] = {}  # pid -> the uid that asked
         self.listener: socket.socket | None = None
         self.bound = 0
 
@@ -268,26 +333,11 @@ class Zygote:
             pass
         self.listener.close()
         self.listener = None
-        for conn in list(self.pending):
-            self.drop(conn)
 
-    def drop(self, conn: socket.socket) -> None:
-        state = self.pending.pop(conn, None)
-        for fd in (state or {}).get("fds", []):
-            os.close(fd)
-        try:
-            self.selector.unregister(conn)
-        except (KeyError, ValueError):
-            pass
-        conn.close()
-
-    def reply(self, conn: socket.socket, answer: dict) -> None:
-        try:
-            conn.setblocking(True)
-            conn.settimeout(1.0)
-            conn.sendall(json.dumps(answer).encode() + b"\n")
-        except OSError:
-            pass
+    def living(self, uid: int) -> int:
+        for pid in [p for p in self.children if not alive(p)]:
+            del self.children[pid]
+        return sum(1 for u in self.children.values() if u == uid)
 
     def accept(self) -> None:
         while self.listener is not None:
@@ -295,79 +345,39 @@ class Zygote:
                 conn, _ = self.listener.accept()
             except (BlockingIOError, InterruptedError):
                 return
-            conn.setblocking(False)
-            self.pending[conn] = {"buffer": b"", "fds": [], "since": time.monotonic()}
-            self.selector.register(conn, selectors.EVENT_READ)
+            with conn:
+                self.start(conn)
 
-    def read(self, conn: socket.socket) -> None:
-        state = self.pending[conn]
-        try:
-            data, fds, _, _ = socket.recv_fds(conn, 65536, 4)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError:
-            return self.drop(conn)
-        state["fds"] += fds
-        state["buffer"] += data
-        if len(state["buffer"]) > REQUEST_LIMIT:
-            self.reply(conn, {"error": "the request is too long"})
-            return self.drop(conn)
-        if b"\n" in state["buffer"]:
-            line = state["buffer"].split(b"\n", 1)[0]
-            self.reply(conn, self.handle(conn, line, state["fds"][:2]))
-            return self.drop(conn)
-        if not data:
-            self.drop(conn)
-
-    def living(self, uid: int) -> int:
-        for pid in [p for p in self.children if not alive(p)]:
-            del self.children[pid]
-        return sum(1 for u in self.children.values() if u == uid)
-
-    def handle(self, conn: socket.socket, line: bytes, fds: list[int]) -> dict:
-        asker, peer_uid, _ = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
-                                                                 struct.calcsize("3i")))
-        try:
-            request = json.loads(line)
-            kind = request["kind"]
-            if not isinstance(request.get("env", {}), dict) or not isinstance(request.get("argv", []), list):
-                raise ValueError("env must be a mapping and argv a list")
-            if kind == "server":
-                if peer_uid != 0:
-                    return {"error": "only the hub starts servers"}
-                account = pwd.getpwnam(str(request["user"]))
-            elif kind == "kernel":
-                account = pwd.getpwuid(peer_uid)
-            else:
-                return {"error": f"unknown request {kind!r}"}
-        except (ValueError, KeyError, TypeError) as exc:
-            return {"error": f"a request the zygote cannot read: {exc}"}
-        if account.pw_uid < MIN_UID:
-            return {"error": f"{account.pw_name!r} is root or a system account: nothing is started as it"}
-        if self.living(account.pw_uid) >= PER_PERSON:
-            return {"error": f"{account.pw_name} already has {PER_PERSON} forked processes"}
+    def start(self, conn: socket.socket) -> None:
+        """Fork a child for this connection, which reads the request itself (see :func:`child`);
+        only who asked is looked at here."""
+        asker, uid, _ = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                            struct.calcsize("3i")))
+        account = None
+        if uid != 0:
+            try:
+                account = pwd.getpwuid(uid)
+            except KeyError:
+                return answer(conn, {"error": f"uid {uid} has no OS user"})
+            if uid < MIN_UID:
+                return answer(conn, {"error": f"{account.pw_name!r} is a system account: nothing is started as it"})
+        if uid != 0 and self.living(uid) >= PER_PERSON:
+            return answer(conn, {"error": f"{account.pw_name} already has {PER_PERSON} forked processes"})
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
             self.selector.close()
-            for sock in [*self.pending, *([self.listener] if self.listener else [])]:
-                sock.detach()  # closed below by number; no object must close a reused number later
-            child(kind, account, request, list(fds), asker)
-        self.children[pid] = account.pw_uid
-        return {"pid": pid}
+            if self.listener is not None:
+                self.listener.detach()  # closed by number in the child; no object may close a reused number
+            child(conn, account, asker)
+        self.children[pid] = uid
 
     def serve(self, hub_pid: int) -> None:
         while True:
             for key, _ in self.selector.select(timeout=1.0):
                 if key.fileobj is self.listener:
                     self.accept()
-                elif key.fileobj in self.pending:
-                    self.read(key.fileobj)
-            now = time.monotonic()
-            for conn, state in list(self.pending.items()):
-                if now - state["since"] > REQUEST_S:
-                    self.drop(conn)
             if os.getppid() != hub_pid:
                 self.stop_listening()  # the hub is gone: a new hub starts its own zygote
                 self.living(-1)
