@@ -34,6 +34,7 @@ from .zygote import SOCKET_ENV, ZygoteError, alive, ask
 
 PROVISIONER_NAME = "shine-hub-fork"
 READY_S = 120.0  # the zygote's imports, on a machine busy with a room logging in
+ASK_S = 10.0  # a kernel's request: the zygote answers in milliseconds, even with a room arriving
 RETRY_S = 60.0  # after a zygote that did not start, servers start the usual way this long
 SERVER_MODULE = "shine.hub.singleuser"
 
@@ -163,8 +164,8 @@ class ZygoteProvisioner(LocalProvisioner):
         cwd = str(kwargs.get("cwd") or os.getcwd())
         request = {"kind": "kernel", "argv": cmd[3:], "env": env, "cwd": cwd}
         try:
-            pid = await asyncio.to_thread(ask, path, request, (1, 2), 10.0)
-        except (OSError, ZygoteError) as exc:
+            pid = await asyncio.wait_for(asyncio.to_thread(ask, path, request, (1, 2), ASK_S), ASK_S + 5)
+        except (OSError, ZygoteError, asyncio.TimeoutError) as exc:
             self.log.warning("A kernel starts the usual way, not forked: %s", exc)
             return await super().launch_kernel(cmd, **kwargs)
         upstream.adopt_forked_kernel(self, ForkedProcess(pid), cwd)

@@ -119,14 +119,14 @@ def ask(path: str | os.PathLike, request: dict, fds: tuple[int, ...] = (1, 2), t
         conn.settimeout(timeout)
         conn.connect(os.fspath(path))
         socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], list(fds))
-        answer = b""
-        while not answer.endswith(b"\n"):
+        said = b""
+        while not said.endswith(b"\n"):
             chunk = conn.recv(65536)
             if not chunk:
                 break
-            answer += chunk
+            said += chunk
     try:
-        reply = json.loads(answer)
+        reply = json.loads(said)
     except ValueError:
         raise ZygoteError("the zygote gave no answer") from None
     if not isinstance(reply, dict) or not isinstance(reply.get("pid"), int):
