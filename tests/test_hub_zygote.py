@@ -21,6 +21,7 @@ import tempfile
 import textwrap
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
@@ -68,7 +69,8 @@ def zygote(person):
     os.environ["SHINE_HUB_SECRET_FOR_TEST"] = SECRET
     env = zygote_env(REPO_ROOT, path.parent)
     zygotes = hub_spawner._Zygotes()
-    asyncio.run(zygotes.running(str(path), env, logging.getLogger("test")))
+    with ThreadPoolExecutor(1) as thread:  # its own event loop: a browser test's may be running in this one
+        thread.submit(asyncio.run, zygotes.running(str(path), env, logging.getLogger("test"))).result(timeout=180)
     proc = zygotes.processes[str(path)]
     yield path, proc
     proc.kill()
