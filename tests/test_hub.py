@@ -184,10 +184,11 @@ def test_courses_and_rooms_of_the_roster_become_services_with_their_own_roles(tm
     roster.write_text(Roster(districts={"Groton": ["ana", "carlos"]}, courses={
         "groton-fall": CourseEntry(trainers=["maria"], participants=["ana", "carlos"]),
         "not-made-yet": CourseEntry(trainers=["maria"], participants=["ana"])}, rooms=[code, "NOSUCH"]).to_yaml())
-    settings = HubSettings.from_env({
+    settings_env = {
         "SHINE_DB_URL": store, "SHINE_HUB_AUTH": "dummy", "SHINE_HUB_ROSTER": str(roster),
         "SHINE_HUB_SPAWNER": "demo", "SHINE_HUB_HOMES": str(tmp_path / "homes"),
-        "SHINE_HUB_STATE_DIR": str(tmp_path / "state"), "SHINE_HUB_NBGRADER_DIR": str(tmp_path / "nbgrader")})
+        "SHINE_HUB_STATE_DIR": str(tmp_path / "state"), "SHINE_HUB_NBGRADER_DIR": str(tmp_path / "nbgrader")}
+    settings = HubSettings.from_env(settings_env)
     course_dir(settings, "groton-fall").mkdir(parents=True)
     (course_dir(settings, "groton-fall") / "nbgrader_config.py").write_text("c = get_config()\n")
     c = Config()
@@ -205,12 +206,26 @@ def test_courses_and_rooms_of_the_roster_become_services_with_their_own_roles(tm
     room = services[f"room-{code.lower()}"]
     assert f"--prefix=/services/room-{code.lower()}/" in room["command"] and "user" not in room  # demo: this user
     assert room["environment"]["SHINE_DB_URL"] == store  # every post goes to the shared store
+    assert "SHINE_ROOM_PASS_FILE" not in room["environment"]  # no trainers in this roster: the key only
     shared = Path(c.Spawner.environment["JUPYTER_CONFIG_PATH"])
     assert "JupyterHubAuthPlugin" in (shared / "nbgrader_config.py").read_text()
     assert json.loads((shared / "jupyter_server_config.json").read_text())["ServerApp"]["jpserver_extensions"][
         "nbgrader.server_extensions.formgrader"] is False
     exchange = tmp_path / "nbgrader" / "exchange"
     assert exchange.stat().st_mode & 0o7777 == 0o1777  # everyone writes, nobody removes another's files
+
+    # With trainers in the roster, they open the room's console with their hub login too.
+    roster.write_text(Roster(trainers=["maria"], districts={"Groton": ["ana"]}, rooms=[code]).to_yaml())
+    c = Config()
+    hub_config.configure(c, HubSettings.from_env({**settings_env, "SHINE_HUB_ROSTER": str(roster)}))
+    services = {s["name"]: s for s in c.JupyterHub.services}
+    trainers, room = services["trainer-console"], services[f"room-{code.lower()}"]
+    key = Path(trainers["environment"]["SHINE_ROOM_PASS_FILE"])
+    assert room["environment"]["SHINE_ROOM_PASS_FILE"] == str(key) and key.stat().st_mode & 0o777 == 0o600
+    assert trainers["environment"]["SHINE_ROOM_CONSOLE"] == "/services/room-{code}/voila/render/console.ipynb"
+    roles = {r["name"]: r for r in c.JupyterHub.load_roles}
+    assert roles["trainer-console"] == {"name": "trainer-console", "groups": ["trainers"],
+                                        "scopes": ["access:services!service=trainer-console"]}
 
 
 def test_a_roster_with_a_course_nobody_grades_or_a_bad_course_id_is_refused():
@@ -885,6 +900,29 @@ def test_a_room_service_takes_kiosk_posts_without_login_and_shows_them_on_its_wa
     console.fill("input[type=password]", key)
     console.get_by_role("button", name="Open the console").click()
     console.get_by_text("Agenda").wait_for(timeout=30_000)
+
+
+@pytest.mark.browser
+def test_a_trainer_opens_the_rooms_console_with_their_hub_login_and_a_participant_cannot(hub, new_page):
+    """The console needs the facilitator key, or a trainer's hub login (shine.hub.trainers): the
+    trainer-console service, which only the trainers group may reach, sends them to the console
+    with a pass that opens it; a participant is refused, and a made-up pass opens nothing."""
+    code, _key = hub.room
+    link = f"{hub.url}services/trainer-console/{code}"
+    trainer = log_in_by_form(hub.url, hub.users["trainer-windsor"], spawn=False)
+    answer = get_service(trainer, link)  # the hub's OAuth, then the room's console with a pass
+    assert answer.status_code == 200 and "/voila/render/console.ipynb?pass=" in answer.url, (
+        answer.status_code, answer.url, answer.text[:300])
+    page = new_page(1280, 900)
+    page.goto(answer.url)
+    page.get_by_text("hub login").wait_for(timeout=90_000)
+    assert page.get_by_text("join code").count() and page.locator("input[type=password]").count() == 0
+    participant = log_in_by_form(hub.url, hub.users["groton"], spawn=False)
+    refused = get_service(participant, link)
+    assert refused.status_code == 403 and "pass=" not in refused.url
+    forged = new_page()
+    forged.goto(answer.url.split("?pass=")[0] + "?pass=1.99999999999.bWFyaWE.0000")
+    forged.wait_for_selector("input[type=password]", timeout=90_000)  # the key is asked, as always
 
 
 @pytest.mark.browser

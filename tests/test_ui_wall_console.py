@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import html
 import io
 import json
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -267,3 +269,42 @@ def test_export_csv_json_and_a_printable_summary(store, workshop, team, console)
     assert "Family math night" in summary and "HYPERLINK" not in summary  # hidden posts stay out
     assert "Platt Tech" in summary and "<script" not in summary
     assert 'download="posts.csv"' in console.exports.result.value or "Download" in console.exports.result.value
+
+
+# --------------------------------------------------------------------------
+# A trainer's pass from their hub login (shine.web.passes)
+# --------------------------------------------------------------------------
+
+
+def test_a_trainers_pass_opens_the_console_without_the_key_and_nothing_else_does(store, workshop, tmp_path,
+                                                                                 monkeypatch):
+    from urllib.parse import quote
+
+    from shine.web import passes
+
+    key_file = passes.make_key(tmp_path / "console-pass.key")
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    secret = passes.read_key(key_file)
+    good = passes.issue(secret, workshop.id, "maria")
+    monkeypatch.setenv(passes.PASS_ENV, str(key_file))
+    monkeypatch.setenv(passes.QUERY_ENV, f"pass={quote(good)}&other=1")  # as Voila gives the page's query
+    opened = Console(store, workshop.id)
+    assert opened.unlocked and opened.trainer == "maria"
+    assert "Opened with maria's hub login." in html.unescape(opened.children[0].value)
+    assert opened.moderation is not None  # the whole console, as after the key
+
+    body, signature = good.rsplit(".", 1)
+    refused = [
+        body + "." + ("0" if signature[0] != "0" else "1") + signature[1:],  # tampered
+        passes.issue(secret, workshop.id + 1, "maria"),  # another workshop's
+        passes.issue(secret, workshop.id, "maria", now=time.time() - 3600),  # expired
+        passes.issue(b"x" * 64, workshop.id, "maria"),  # signed with another key
+        "<script>alert(1)</script>", "",
+    ]
+    for token in refused:
+        monkeypatch.setenv(passes.QUERY_ENV, f"pass={quote(token)}")
+        shut = Console(store, workshop.id)
+        assert not shut.unlocked and shut.moderation is None and shut.trainer is None, token
+    monkeypatch.setenv(passes.QUERY_ENV, f"pass={quote(good)}")
+    monkeypatch.delenv(passes.PASS_ENV)  # a laptop's shine workshop: no key file, no pass works
+    assert not Console(store, workshop.id).unlocked

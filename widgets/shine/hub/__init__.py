@@ -17,7 +17,8 @@ culler stops servers nobody uses.
 - :mod:`~shine.hub.culler`: the idle culler, as the hub's service;
 - :mod:`~shine.hub.courses`: nbgrader courses (groups, a formgrader service per course run as its
   grader account, the shared exchange, a gradebook database each; ``shine course init --hub``);
-- :mod:`~shine.hub.rooms`: each workshop's kiosk, wall and console as a public hub service;
+- :mod:`~shine.hub.rooms`: each workshop's kiosk, wall and console as a public hub service, and
+  :mod:`~shine.hub.trainers`: trainers open a room's console with their hub login;
 - :mod:`~shine.hub.dbroles`: scoped data: the roster's memberships in the store, a database role
   per person and PostgreSQL's row-level security (``shine hub sync-db``);
 - :mod:`~shine.hub.demo` (with :mod:`~shine.hub.postgres`): ``shine hub demo``, a hub on this

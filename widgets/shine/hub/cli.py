@@ -81,6 +81,11 @@ def _room(args) -> int:
     for page, url in page_urls(settings, workshop.code).items():
         print(f"  {page}: {url}")
     print(_("Facilitator key (the console asks for it; the one given before no longer works): {key}").format(key=key))
+    if roster.groups().get("trainers"):
+        from .trainers import console_link
+
+        print(_("Trainers open the console with their hub login instead: {url}").format(
+            url=console_link(settings, workshop.code)))
     if workshop.code not in roster.rooms:
         print(_("The hub serves it once the roster lists it (rooms: [{code}]) and the hub has restarted.").format(
             code=workshop.code))

@@ -96,7 +96,30 @@ def add_rooms(c, settings: HubSettings, roster: Roster | None, free_port) -> lis
                 continue
             c.JupyterHub.services.append(room_service(settings, code, free_port()))
             served.append(code)
+    if served and roster is not None and roster.groups().get("trainers"):
+        add_trainer_console(c, settings, served, free_port)
     return served
+
+
+def add_trainer_console(c, settings: HubSettings, served: list[str], free_port) -> None:
+    """Trainers open the served rooms' consoles with their hub login (:mod:`shine.hub.trainers`)."""
+    from shine.web.passes import PASS_ENV
+
+    from .trainers import prepare_pass_key, trainer_role, trainer_service
+
+    try:
+        key = prepare_pass_key(settings)
+    except OSError as exc:  # the rooms still open, with the facilitator key
+        print(_("[shine] trainers open the consoles with the facilitator key only: {problem}").format(problem=exc),
+              file=sys.stderr)
+        return
+    names = {service_name(code) for code in served}
+    for service in c.JupyterHub.services:
+        if service.get("name") in names:
+            service["environment"][PASS_ENV] = str(key)
+    console = prefix("{code}") + "voila/render/console.ipynb"
+    c.JupyterHub.services.append(trainer_service(settings, free_port(), key, console))
+    c.JupyterHub.load_roles.append(trainer_role())
 
 
 def open_room(settings: HubSettings, code: str | None = None, name: str | None = None,

@@ -1,4 +1,5 @@
-"""The facilitator console: opens only with the facilitator key ``shine workshop`` printed.
+"""The facilitator console: opens only with the facilitator key ``shine workshop`` printed (or, on
+a JupyterHub, with a trainer's pass from their hub login: :mod:`shine.web.passes`).
 
 Nothing a facilitator can do exists in the page before the key is accepted: the agenda, the
 moderation list and the export buttons are created after the check, so a browser without the key
@@ -17,6 +18,7 @@ from shine.i18n import _
 from shine.store import Store, StoreError
 from shine.web.html import PAGE_CSS, esc
 from shine.web.keys import KeyGate, KeyLock
+from shine.web.passes import trainer_from_env
 
 from ..live import repeat, workshop_id_from_env
 from ..pools import PoolStatus, read_status
@@ -63,6 +65,7 @@ class Console(widgets.VBox):
         self.store = store or Store()
         self.workshop_id = workshop_id if workshop_id is not None else workshop_id_from_env()
         self.unlocked = False
+        self.trainer: str | None = None
         self.agenda: AgendaTimer | None = None
         self.moderation: ModerationList | None = None
         self.exports: ExportPanel | None = None
@@ -79,6 +82,9 @@ class Console(widgets.VBox):
             self.key, self.open_button, self.message = self.gate.key, self.gate.open_button, self.gate.message
             self.open_button.description = _("Open the console")
             super().__init__([self.gate])
+            self.trainer = trainer_from_env(self.workshop_id)
+            if self.trainer:  # a trainer's pass from their hub login (shine.web.passes): no key asked
+                self._open()
         self.add_class("shine-console")
 
     def _open(self) -> None:
@@ -102,7 +108,9 @@ class Console(widgets.VBox):
                              self.teams_button, self.teams, self.exports],
                             layout=widgets.Layout(flex="1 1 28rem"))
         right = widgets.VBox([self.moderation], layout=widgets.Layout(flex="1 1 28rem"))
-        self.children = [widgets.HTML(CSS + "<h2>" + esc(title) + "</h2>"),
+        opened_by = ("<p>" + esc(_("Opened with {name}'s hub login.").format(name=self.trainer)) + "</p>"
+                     if self.trainer else "")
+        self.children = [widgets.HTML(CSS + "<h2>" + esc(title) + "</h2>" + opened_by),
                          widgets.Box([left, right], layout=widgets.Layout(flex_flow="row wrap", width="100%"))]
         self._timer_task = repeat(1.0, self.tick)
 
