@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import faulthandler
 import importlib
 import json
 import os
@@ -250,6 +251,7 @@ def child(conn: socket.socket, account: pwd.struct_passwd | None, asker: int) ->
         os.dup2(outs[1], 2)
         for fd in {null, *fds} - {0, 1, 2}:
             os.close(fd)
+        faulthandler.enable()  # a crash in the child says where, on the asker's error output
         answer(conn, {"pid": os.getpid()})
         conn.close()
         _prctl(PR_SET_NAME, ctypes.c_char_p(NAMES[kind]))
