@@ -225,3 +225,34 @@ def test_a_socket_folder_somebody_else_could_write_is_refused(tmp_path):
             secure_folder(open_folder / "hub-1")
     finally:
         shutil.rmtree(open_folder)
+
+
+def test_one_person_has_at_most_twenty_forks_alive(person, zygote):
+    """A participant asking again and again gets PER_PERSON kernels, then a refusal (their server
+    then starts kernels the usual way, under their own limits), not a root process forking for ever."""
+    from shine.hub.zygote import PER_PERSON
+
+    path, _ = zygote
+    script = textwrap.dedent('''
+        import os, sys, tempfile
+        from jupyter_client.connect import write_connection_file
+        from shine.hub.zygote import ZygoteError, ask
+        pids = []
+        try:
+            for _ in range(int(sys.argv[2]) + 1):
+                folder = tempfile.mkdtemp()
+                connection, _ = write_connection_file(os.path.join(folder, "kernel.json"))
+                try:
+                    pids.append(ask(sys.argv[1], {"kind": "kernel", "argv": ["-f", connection],
+                                                  "env": dict(os.environ), "cwd": folder}))
+                except ZygoteError as exc:
+                    print(len(pids), exc)
+                    break
+        finally:
+            for pid in pids:
+                os.kill(pid, 9)
+    ''')
+    done = subprocess.run(["runuser", "-u", person.pw_name, "--", sys.executable, "-c", script, str(path),
+                           str(PER_PERSON)], capture_output=True, text=True, timeout=300, cwd="/")
+    assert done.stdout.strip() == f"{PER_PERSON} {person.pw_name} already has {PER_PERSON} forked processes", (
+        done.stdout, done.stderr[-2000:])

@@ -119,10 +119,16 @@ def ask(path: str | os.PathLike, request: dict, fds: tuple[int, ...] = (1, 2), t
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.settimeout(timeout)
         conn.connect(os.fspath(path))
-        socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], list(fds))
+        try:
+            socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], list(fds))
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # refused before the request was read (too many forks): the reason is waiting below
         said = b""
         while not said.endswith(b"\n"):
-            chunk = conn.recv(65536)
+            try:
+                chunk = conn.recv(65536)
+            except ConnectionResetError:
+                break
             if not chunk:
                 break
             said += chunk
