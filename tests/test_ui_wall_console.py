@@ -7,6 +7,7 @@ import csv
 import html
 import io
 import json
+import os
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -308,3 +309,21 @@ def test_a_trainers_pass_opens_the_console_without_the_key_and_nothing_else_does
     monkeypatch.setenv(passes.QUERY_ENV, f"pass={quote(good)}")
     monkeypatch.delenv(passes.PASS_ENV)  # a laptop's shine workshop: no key file, no pass works
     assert not Console(store, workshop.id).unlocked
+
+
+def test_the_pass_key_is_never_made_through_a_link(tmp_path):
+    """Root makes the key in the rooms' account's home: a link put there is refused, not followed."""
+    from shine.web import passes
+
+    target = tmp_path / "somebody-elses-file"
+    target.write_text("not yours")
+    target.chmod(0o644)
+    (tmp_path / "symbolic.key").symlink_to(target)
+    os.link(target, tmp_path / "hard.key")
+    for name in ("symbolic.key", "hard.key"):
+        with pytest.raises(OSError):
+            passes.make_key(tmp_path / name, (os.getuid(), os.getgid()))
+    assert target.read_text() == "not yours" and target.stat().st_mode & 0o777 == 0o644
+    made = passes.make_key(tmp_path / "console-pass.key")
+    again = passes.make_key(made)  # made once: the second call keeps it
+    assert passes.read_key(again) == passes.read_key(made) and len(passes.read_key(made)) == 64

@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,14 +31,25 @@ TTL_S = 60
 
 
 def make_key(path: Path, owner: tuple[int, int] | None = None) -> Path:
-    """The signing key, made once (32 random bytes, hex), readable by its owner only."""
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_hex(32))
-    if owner is not None:
-        os.chown(path, *owner)
-    os.chmod(path, 0o600)
+    """The signing key, made once (32 random bytes, hex), readable by its owner only.
+
+    Root makes it in the rooms' account's home, a folder that account can write: a name there
+    that is a link (symbolic or hard) is refused, never followed, so the account cannot make
+    root hand it another file."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        os.write(fd, secrets.token_hex(32).encode())
+    except FileExistsError:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)  # a symbolic link: ELOOP, an OSError
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            raise OSError(f"{path} is not a plain file of its own")
+        if owner is not None:
+            os.fchown(fd, *owner)
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
     return path
 
 
