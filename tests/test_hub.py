@@ -228,6 +228,25 @@ def test_courses_and_rooms_of_the_roster_become_services_with_their_own_roles(tm
                                         "scopes": ["access:services!service=trainer-console"]}
 
 
+def test_root_writes_no_course_file_through_a_link_the_grader_account_put_there(tmp_path):
+    """`shine course init --hub` (root) rewrites files in the grader account's home, which that
+    account (a trainer's terminal in the formgrader) can write: a link there is refused."""
+    from shine.hub.courses import HubCourseError, refuse_links
+
+    target = tmp_path / "passwd"
+    target.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (tmp_path / "nbgrader_config.py").symlink_to(target)
+    os.link(target, tmp_path / "hub-roster.csv")
+    for name in ("nbgrader_config.py", "hub-roster.csv"):
+        with pytest.raises(HubCourseError, match="is a link or not a plain file"):
+            refuse_links(tmp_path / name)
+    plain = tmp_path / "plain.py"
+    plain.write_text("c = get_config()\n")
+    refuse_links(plain)  # a plain file of its own, and a name not there yet, are fine
+    refuse_links(tmp_path / "not-there-yet.csv")
+    assert target.read_text().startswith("root:x:0:0")
+
+
 def test_a_roster_with_a_course_nobody_grades_or_a_bad_course_id_is_refused():
     with pytest.raises(RosterError) as caught:
         Roster.from_data({"courses": {"Groton Fall": {"trainers": ["maria"]}, "room-101": {"trainers": ["maria"]},

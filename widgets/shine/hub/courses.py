@@ -148,6 +148,18 @@ def write_participants_config(settings: HubSettings) -> Path:
     return folder
 
 
+def _no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NOFOLLOW, 0o644)
+
+
+def refuse_links(path: Path) -> None:
+    """Root writes these files in the grader account's home, which that account can write: a link
+    put there (symbolic, or hard to another file) would make root write somewhere else."""
+    if path.is_symlink() or (path.exists() and (not path.is_file() or path.stat().st_nlink != 1)):
+        raise HubCourseError(_("{path} is a link or not a plain file; remove it and run this again.").format(
+            path=path))
+
+
 def course_ready(settings: HubSettings, course_id: str) -> str | None:
     """None when the course can be served; else what is missing, in a sentence."""
     if settings.spawner == "local":
@@ -255,21 +267,23 @@ def init_course(settings: HubSettings, roster: Roster, course_id: str) -> HubCou
                 name=account, error=made.stderr.strip())) from None
     url = gradebook_url(settings, course_id)
     database_made = ensure_database(url)
-    config = folder / "nbgrader_config.py"
+    config, listed = folder / "nbgrader_config.py", folder / "hub-roster.csv"
+    for path in (config, listed):
+        refuse_links(path)
     if not config.exists():
         shutil.copy(exercises_dir() / "nbgrader_config.py", config)
         shutil.copytree(exercises_dir() / "source", folder / "source", dirs_exist_ok=True)
     text = config.read_text(encoding="utf-8").split(HUB_BLOCK)[0].rstrip("\n")
-    config.write_text(text + "\n\n" + HUB_BLOCK + "\n" + "\n".join([
-        f"c.CourseDirectory.course_id = {course_id!r}",
-        f"c.CourseDirectory.db_url = {url!r}",
-        f"c.Exchange.root = {str(exchange_dir(settings))!r}",
-        "c.Exchange.path_includes_course = True",
-        "c.NbGrader.logfile = str(here / 'nbgrader.log')",
-    ]) + "\n", encoding="utf-8")
+    with open(config, "w", encoding="utf-8", opener=_no_follow) as fh:
+        fh.write(text + "\n\n" + HUB_BLOCK + "\n" + "\n".join([
+            f"c.CourseDirectory.course_id = {course_id!r}",
+            f"c.CourseDirectory.db_url = {url!r}",
+            f"c.Exchange.root = {str(exchange_dir(settings))!r}",
+            "c.Exchange.path_includes_course = True",
+            "c.NbGrader.logfile = str(here / 'nbgrader.log')",
+        ]) + "\n")
     ensure_exchange(settings)
-    listed = folder / "hub-roster.csv"
-    with listed.open("w", newline="", encoding="utf-8") as fh:
+    with open(listed, "w", newline="", encoding="utf-8", opener=_no_follow) as fh:
         write_csv(fh, ["id"], ([name] for name in sorted(set(entry.participants))))
     if entry.participants:
         Course(folder).import_roster(listed)
