@@ -171,6 +171,25 @@ def test_servers_and_kernels_are_forked_from_the_zygote_unless_turned_off(tmp_pa
         assert not any("shine-hub-fork" in arg for arg in c.Spawner.args)
 
 
+def test_the_hubs_own_python_by_another_name_still_forks_and_another_environment_does_not(tmp_path, monkeypatch):
+    """A district server's hub runs ``/opt/time-to-shine/bin/python3`` while the settings name
+    ``.../bin/python``: the same interpreter of the same environment, so servers are forked."""
+    from dataclasses import replace
+
+    bin_dir, other = tmp_path / "bin", tmp_path / "other-env" / "bin"
+    for folder in (bin_dir, other):
+        folder.mkdir(parents=True)
+    (bin_dir / "python3").symlink_to(sys.executable)
+    (bin_dir / "python").symlink_to("python3")
+    (other / "python").symlink_to(sys.executable)
+    monkeypatch.setattr(sys, "executable", str(bin_dir / "python3"))
+    settings = HubSettings(store_url="sqlite://", curriculum=REPO_ROOT, python=str(bin_dir / "python"))
+    assert settings.forks
+    assert not replace(settings, python=str(other / "python")).forks  # another environment's packages
+    assert not replace(settings, python=str(tmp_path / "missing" / "python")).forks
+    assert not replace(settings, fork=False).forks and not replace(settings, spawner="demo").forks
+
+
 def test_courses_and_rooms_of_the_roster_become_services_with_their_own_roles(tmp_path):
     """What the hub reads at its start for nbgrader courses and rooms (the demo's spawner: no OS
     users needed here; the end-to-end test below runs them as their own OS accounts)."""

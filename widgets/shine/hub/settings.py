@@ -102,8 +102,9 @@ class HubSettings:
 
     @property
     def forks(self) -> bool:
-        """Servers and kernels forked from the zygote: real OS users, the hub's own Python."""
-        return self.fork and self.spawner == "local" and self.python == sys.executable
+        """Servers and kernels forked from the zygote: real OS users, the hub's own Python (by
+        any of its names in the same folder: ``bin/python`` and ``bin/python3`` of one venv)."""
+        return self.fork and self.spawner == "local" and same_python(self.python, sys.executable)
 
     @property
     def public_url(self) -> str:
@@ -209,6 +210,14 @@ class HubSettings:
             (_("more configuration from"), str(self.config_dir)),
             (_("courses and their exchange"), str(self.nbgrader_dir)),
         ]
+
+
+def same_python(a: str, b: str) -> bool:
+    """One interpreter in one environment: the same file, named from the same folder."""
+    try:
+        return Path(a).parent.resolve() == Path(b).parent.resolve() and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _hide_password(url: str) -> str:
