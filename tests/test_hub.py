@@ -297,6 +297,24 @@ def test_shine_hub_config_show_checks_the_settings(monkeypatch, tmp_path, capsys
     assert "district-groton: ana" in out
 
 
+def test_shine_hub_room_prints_the_pages_the_key_and_for_trainers_their_login_link(monkeypatch, tmp_path, capsys):
+    for name in [n for n in os.environ if n.startswith("SHINE_HUB_") or n == "SHINE_DB_URL"]:
+        monkeypatch.delenv(name)
+    roster = tmp_path / "roster.yaml"
+    roster.write_text("districts:\n  Groton: [ana]\n")
+    monkeypatch.setenv("SHINE_DB_URL", f"sqlite:///{tmp_path / 'shine.db'}")
+    monkeypatch.setenv("SHINE_HUB_ROSTER", str(roster))
+    monkeypatch.setenv("SHINE_HUB_STATE_DIR", str(tmp_path / "state"))
+    assert shine_main(["hub", "room", "--name", "Regional meeting"]) == 0
+    said = capsys.readouterr().out
+    code = re.search(r"join code (\w+)", said).group(1)
+    assert f"/services/room-{code.lower()}/voila/render/console.ipynb" in said and "Facilitator key" in said
+    assert "trainer-console" not in said  # nobody in the roster's trainers: the key only
+    roster.write_text("trainers: [maria]\ndistricts:\n  Groton: [ana]\n")
+    assert shine_main(["hub", "room", code]) == 0
+    assert f"/services/trainer-console/{code}" in capsys.readouterr().out
+
+
 def test_a_person_without_an_os_user_gets_one_and_no_server_runs_as_root():
     """SHINE_HUB_CREATE_USERS=1, for logins from OAuth or LTI: the hub makes the OS user. And
     whatever the login, no server runs as root or a system account."""

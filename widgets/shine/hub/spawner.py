@@ -28,7 +28,7 @@ from jupyterhub.utils import random_port
 from traitlets import Dict, Unicode
 
 from shine import upstream
-from shine.room.kernels import forkable
+from shine.room.kernels import ForkedKernel, forkable
 
 from .zygote import SOCKET_ENV, ZygoteError, alive, ask
 
@@ -116,9 +116,9 @@ class ForkingSpawner(LocalProcessSpawner):
         return status
 
 
-class ForkedProcess:
-    """The part of :class:`subprocess.Popen` that ``LocalProvisioner`` uses, for a process that is
-    not this one's child (the zygote's): followed by its id. Its exit code is not known (0)."""
+class ForkedProcess(ForkedKernel):
+    """:class:`~shine.room.kernels.ForkedKernel` for a process that is not this one's child (the
+    zygote's): followed by its id. Its exit code is not known (0)."""
 
     def __init__(self, pid: int):
         self.pid = pid
@@ -137,19 +137,9 @@ class ForkedProcess:
 
     def send_signal(self, signum: int) -> None:
         try:
-            os.kill(self.pid, signum)
+            super().send_signal(signum)
         except ProcessLookupError:
-            pass
-
-    def terminate(self) -> None:
-        import signal
-
-        self.send_signal(signal.SIGTERM)
-
-    def kill(self) -> None:
-        import signal
-
-        self.send_signal(signal.SIGKILL)
+            pass  # gone already
 
 
 class ZygoteProvisioner(LocalProvisioner):
